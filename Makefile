@@ -1,0 +1,10 @@
+.PHONY: run test lint
+
+run:
+	@tools/run
+
+test:
+	@tools/test
+
+lint:
+	@tools/lint

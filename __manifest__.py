@@ -1,0 +1,22 @@
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Service Contract Invoicing",
+    "summary": "Invoice service contracts periodically in batch, and invoice "
+    "shipped-but-not-invoiced delivery lines",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/service-contract-invoicing/service_contract_invoicing",
+    "author": "Service Contract Invoicing contributors",
+    "license": "AGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["contract", "sale_stock"],
+    "data": [
+        "security/service_contract_invoicing_security.xml",
+        "security/ir.model.access.csv",
+    ],
+    "demo": [
+        "demo/service_contract_demo.xml",
+    ],
+}

@@ -1,0 +1,233 @@
+# shellcheck shell=bash
+# Shared by tools/run and tools/test: find or install Odoo 18.0, prepare the
+# project virtual environment and a PostgreSQL server. Sourced, not executed.
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ADDON=service_contract_invoicing
+STATE="$REPO/.local"                       # ignored by git
+VENV="${SCI_VENV:-$REPO/.venv}"
+ODOO_SRC="${ODOO_SRC:-}"
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
+ODOO_BRANCH=18.0
+HTTP_PORT="${HTTP_PORT:-8069}"
+DB_HOST="${DB_HOST:-}"
+DB_PORT="${DB_PORT:-5432}"
+DB_USER="${DB_USER:-}"
+DB_PASSWORD="${DB_PASSWORD:-}"
+PG_BIN="${PG_BIN:-}"
+
+die() {
+    echo "error: $*" >&2
+    exit 1
+}
+
+# pip, without the notes about this machine's unreachable local indexes.
+_pip() {
+    "$VENV/bin/pip" "$@" 2>&1 | { grep -v "^WARNING: Location\|^WARNING: Running pip as\|^\[notice\]" || true; }
+    return "${PIPESTATUS[0]}"
+}
+
+log() {
+    echo "==> $*" >&2
+}
+
+# The Python that imports Odoo 18.0 without help, if any.
+_base_python() {
+    command -v python3 || die "python3 not found: install Python 3.11 or 3.12 (apt-get install python3 python3-venv)."
+}
+
+_odoo_version_of() {
+    # Prints the series of the Odoo importable by $1, or nothing.
+    "$1" -c 'import odoo.release as r; print(r.serie)' 2>/dev/null || true
+}
+
+_tree_version() {
+    sed -n "s/^version_info = (\([0-9]*\), \([0-9]*\).*/\1.\2/p" "$1/odoo/release.py" 2>/dev/null
+}
+
+# Sets ODOO_MODE: "importable" (python3 already imports Odoo 18.0) or "tree"
+# (ODOO_SRC names an Odoo 18.0 source tree, cloned from Odoo's official
+# repository when nothing else is available).
+find_odoo() {
+    local py version
+    py=$(_base_python)
+    if [ -n "$ODOO_SRC" ]; then
+        [ -f "$ODOO_SRC/odoo/release.py" ] || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo/release.py)."
+        version=$(_tree_version "$ODOO_SRC")
+        [ "$version" = "$ODOO_BRANCH" ] || die "ODOO_SRC=$ODOO_SRC holds Odoo $version; this addon needs Odoo $ODOO_BRANCH."
+        ODOO_MODE=tree
+        return
+    fi
+    version=$(_odoo_version_of "$py")
+    if [ -n "$version" ]; then
+        [ "$version" = "$ODOO_BRANCH" ] || die "$py imports Odoo $version; this addon needs Odoo $ODOO_BRANCH (set ODOO_SRC to an Odoo $ODOO_BRANCH source tree)."
+        ODOO_MODE=importable
+        return
+    fi
+    ODOO_SRC="$REPO/.odoo-src"
+    if [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
+        command -v git >/dev/null || die "git not found: apt-get install git (needed to get Odoo $ODOO_BRANCH)."
+        log "Cloning Odoo $ODOO_BRANCH Community from $ODOO_GIT_URL (about 1 GB)"
+        rm -rf "$ODOO_SRC"
+        git clone --depth 1 --branch "$ODOO_BRANCH" "$ODOO_GIT_URL" "$ODOO_SRC" \
+            || { rm -rf "$ODOO_SRC"; die "could not clone Odoo from $ODOO_GIT_URL: check the network, or set ODOO_SRC to an Odoo $ODOO_BRANCH tree."; }
+    fi
+    ODOO_MODE=tree
+}
+
+# Creates or reuses the project virtual environment. Re-installs only when a
+# requirements file changed, so a second start takes seconds.
+prepare_venv() {
+    find_odoo
+    local py stamp want
+    py=$(_base_python)
+    stamp="$VENV/.sci-stamp"
+    want=$(cat "$REPO"/tools/requirements-*.txt | sha1sum | cut -c1-12)-$ODOO_MODE-${ODOO_SRC}
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
+        return
+    fi
+    log "Preparing the virtual environment $VENV"
+    rm -rf "$VENV"
+    if [ "$ODOO_MODE" = importable ]; then
+        # Odoo and its dependencies come from the base Python.
+        "$py" -m venv --system-site-packages "$VENV" || die "could not create a venv: apt-get install python3-venv."
+    else
+        "$py" -m venv "$VENV" || die "could not create a venv: apt-get install python3-venv."
+        _pip install -q --upgrade pip
+        _pip install -q -r "$REPO/tools/requirements-odoo.txt"
+        # compat mode: a path entry, so that addon wheels' odoo/addons/
+        # folders do not shadow the odoo package.
+        _pip install -q --no-deps --config-settings editable_mode=compat -e "$ODOO_SRC"
+    fi
+    _pip install -q -r "$REPO/tools/requirements-dev.txt" \
+        || { rm -rf "$VENV"; die "could not install tools/requirements-dev.txt (PyPI reachable?)."; }
+    _pip install -q --no-deps -r "$REPO/tools/requirements-addons.txt" \
+        || { rm -rf "$VENV"; die "could not install tools/requirements-addons.txt (PyPI reachable?)."; }
+    echo "$want" >"$stamp"
+}
+
+# The addons path: Odoo's own addons, the addons installed as wheels (OCA
+# contract) and this repository under its technical name.
+addons_path() {
+    mkdir -p "$STATE/addons"
+    ln -sfn "$REPO" "$STATE/addons/$ADDON"
+    local paths
+    paths=$("$VENV/bin/python" - <<'EOF'
+import os
+import odoo
+import odoo.addons
+root = os.path.dirname(os.path.dirname(odoo.__file__))
+paths = [os.path.join(root, "addons")] if os.path.isdir(os.path.join(root, "addons")) else []
+paths += [p for p in odoo.addons.__path__ if p not in paths]
+print(",".join(paths))
+EOF
+)
+    echo "$paths,$STATE/addons"
+}
+
+_pg_bin() {
+    if [ -n "$PG_BIN" ]; then
+        echo "$PG_BIN"
+        return
+    fi
+    local d
+    for d in /usr/lib/postgresql/*/bin; do
+        [ -x "$d/initdb" ] && PG_BIN=$d
+    done
+    [ -n "$PG_BIN" ] || die "PostgreSQL server not found: apt-get install postgresql (or set DB_HOST to a running server)."
+    echo "$PG_BIN"
+}
+
+_as_pg_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# Starts a project-local PostgreSQL cluster in $1 (listening on a Unix socket
+# only, so no TCP port can clash) and sets DB_HOST/DB_USER for it.
+start_local_cluster() {
+    local dir=$1 bin
+    bin=$(_pg_bin)
+    if [ "$(id -u)" = 0 ]; then
+        id postgres >/dev/null 2>&1 || die "running as root needs the 'postgres' system user (apt-get install postgresql) to run the server."
+    fi
+    mkdir -p "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        rm -rf "$dir/data"
+        mkdir -p "$dir/data" "$dir/run"
+        [ "$(id -u)" = 0 ] && chown -R postgres: "$dir"
+        _as_pg_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+            || { cat "$dir/initdb.log" >&2; rm -rf "$dir/data"; die "initdb failed in $dir (see above)."; }
+    fi
+    if ! _as_pg_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        _as_pg_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+            -o "-c listen_addresses='' -k $dir/run -c fsync=off -c full_page_writes=off -c synchronous_commit=off" start >/dev/null \
+            || { tail -5 "$dir/server.log" >&2; die "PostgreSQL did not start in $dir (see above)."; }
+    fi
+    DB_HOST="$dir/run"
+    DB_PORT=5432
+    local me
+    me=$(id -un)
+    DB_USER=$me
+    _as_pg_owner "$bin/psql" -h "$DB_HOST" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_roles WHERE rolname = '$me'" | grep -q 1 \
+        || _as_pg_owner "$bin/createuser" -h "$DB_HOST" -U postgres --superuser "$me"
+}
+
+stop_local_cluster() {
+    local dir=$1 bin
+    bin=$(_pg_bin)
+    _as_pg_owner "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+}
+
+# Use the configured server when DB_HOST is set, else a local cluster in $1.
+prepare_postgres() {
+    if [ -n "$DB_HOST" ]; then
+        DB_USER=${DB_USER:-$(id -un)}
+        PGPASSWORD="$DB_PASSWORD" "$VENV/bin/python" - "$DB_HOST" "$DB_PORT" "$DB_USER" <<'EOF' \
+            || die "cannot connect to PostgreSQL at $DB_HOST:$DB_PORT as $DB_USER: start it or fix DB_HOST/DB_PORT/DB_USER/DB_PASSWORD."
+import os, sys, psycopg2
+psycopg2.connect(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3],
+                 password=os.environ.get("PGPASSWORD") or None, dbname="postgres").close()
+EOF
+        return
+    fi
+    start_local_cluster "$1"
+}
+
+# Writes an Odoo configuration file to $1 for database $2.
+write_odoo_conf() {
+    local conf=$1 db=$2 data_dir=$3
+    cat >"$conf" <<EOF
+[options]
+addons_path = $(addons_path)
+data_dir = $data_dir
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = ${DB_PASSWORD:-False}
+db_name = $db
+dbfilter = ^$db\$
+list_db = False
+http_port = $HTTP_PORT
+admin_passwd = admin
+without_demo = False
+max_cron_threads = 1
+EOF
+}
+
+port_free() {
+    "$VENV/bin/python" -c "
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(('127.0.0.1', int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+" "$1"
+}
