@@ -15,6 +15,11 @@
     "data": [
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",
+        "data/service_contract_cron.xml",
+        "views/contract_contract.xml",
+        "views/res_config_settings.xml",
+        "views/stock_lot.xml",
+        "wizards/contract_invoice_create.xml",
     ],
     "demo": [
         "demo/service_contract_demo.xml",

@@ -1,1 +1,1 @@
-
+from . import contract_invoice_create

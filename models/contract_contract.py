@@ -1,0 +1,586 @@
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+from psycopg2.errors import LockNotAvailable
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+# invoice_period -> OCA recurrence (recurring_rule_type, recurring_interval)
+INVOICE_PERIODS = {
+    "month": ("monthly", 1),
+    "two_months": ("monthly", 2),
+    "quarter": ("quarterly", 1),
+    "half_year": ("semesterly", 1),
+    "year": ("yearly", 1),
+}
+# OCA recurrences that read as one of our invoice periods
+RECURRENCE_TO_PERIOD = {
+    ("monthly", 1): "month",
+    ("monthlylastday", 1): "month",
+    ("monthly", 2): "two_months",
+    ("monthly", 3): "quarter",
+    ("quarterly", 1): "quarter",
+    ("monthly", 6): "half_year",
+    ("semesterly", 1): "half_year",
+    ("monthly", 12): "year",
+    ("yearly", 1): "year",
+}
+PERIODS_PER_YEAR = {
+    "month": 12,
+    "two_months": 6,
+    "quarter": 4,
+    "half_year": 2,
+    "year": 1,
+}
+# Fields whose change alters what is invoiced: refused while the contract is
+# signed and Locked.
+LOCKED_CONTRACT_FIELDS = {
+    "invoice_period",
+    "recurring_rule_type",
+    "recurring_interval",
+    "recurring_invoicing_type",
+    "recurring_next_date",
+    "date_start",
+    "date_end",
+    "line_recurrence",
+    "pricelist_id",
+    "partner_id",
+    "invoice_partner_id",
+    "currency_id",
+    "manual_currency_id",
+    "journal_id",
+    "company_id",
+    "fiscal_position_id",
+    "contract_line_ids",
+    "contract_line_fixed_ids",
+}
+
+
+class ContractContract(models.Model):
+    _inherit = "contract.contract"
+
+    invoice_period = fields.Selection(
+        selection=[
+            ("month", "Month"),
+            ("two_months", "Two Months"),
+            ("quarter", "Quarter"),
+            ("half_year", "Half Year"),
+            ("year", "Year"),
+            ("none", "None"),
+            ("custom", "Other (see recurrence)"),
+        ],
+        compute="_compute_invoice_period",
+        inverse="_inverse_invoice_period",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="How often the contract is invoiced. 'None': never invoiced by "
+        "period. 'Other' is shown for an OCA recurrence that is none of these.",
+    )
+    contract_state = fields.Selection(
+        selection=[
+            ("draft", "Quote"),
+            ("signed", "Signed"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Status",
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    change_status = fields.Selection(
+        selection=[("open", "Open"), ("locked", "Locked")],
+        default="open",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        help="A signed contract is Locked. Open it to change its lines, prices, "
+        "invoice period or dates, then lock it again. An Open contract is never "
+        "invoiced.",
+    )
+    signed_date = fields.Date(copy=False, readonly=True)
+    cancel_reason = fields.Text(string="Cancellation Reason", copy=False)
+    combine_invoices = fields.Boolean(
+        string="Combinable",
+        help="Create Contract Invoices may put this contract on one invoice "
+        "with other combinable contracts of the same invoice address, "
+        "currency, company, journal, payment terms and fiscal position.",
+    )
+    amount_per_period = fields.Monetary(
+        compute="_compute_amounts",
+        currency_field="currency_id",
+        help="Untaxed amount invoiced for one invoice period.",
+    )
+    annual_amount = fields.Monetary(
+        compute="_compute_amounts",
+        currency_field="currency_id",
+        help="Untaxed amount invoiced over a year.",
+    )
+    can_invoice = fields.Boolean(
+        compute="_compute_can_invoice",
+        help="Signed, Locked, not cancelled and invoiced by period.",
+    )
+
+    # === Computes ===
+
+    @api.depends("recurring_rule_type", "recurring_interval")
+    def _compute_invoice_period(self):
+        for contract in self:
+            if contract.invoice_period == "none":
+                continue
+            contract.invoice_period = RECURRENCE_TO_PERIOD.get(
+                (contract.recurring_rule_type, contract.recurring_interval), "custom"
+            )
+
+    def _inverse_invoice_period(self):
+        for contract in self:
+            recurrence = INVOICE_PERIODS.get(contract.invoice_period)
+            if not recurrence:
+                continue
+            rule_type, interval = recurrence
+            if (contract.recurring_rule_type, contract.recurring_interval) in {
+                key
+                for key, period in RECURRENCE_TO_PERIOD.items()
+                if period == contract.invoice_period
+            }:
+                continue
+            contract.write(
+                {"recurring_rule_type": rule_type, "recurring_interval": interval}
+            )
+
+    @api.depends(
+        "invoice_period",
+        "contract_line_ids.price_subtotal",
+        "contract_line_ids.monthly_recurring",
+        "contract_line_ids.display_type",
+        "contract_line_ids.is_canceled",
+    )
+    def _compute_amounts(self):
+        for contract in self:
+            lines = contract.contract_line_ids.filtered(
+                lambda line: not line.display_type and not line.is_canceled
+            )
+            if contract.invoice_period == "none":
+                contract.amount_per_period = contract.annual_amount = 0.0
+                continue
+            contract.amount_per_period = sum(lines.mapped("price_subtotal"))
+            contract.annual_amount = contract.currency_id.round(
+                sum(lines.mapped("monthly_recurring")) * 12
+            )
+
+    @api.depends("contract_state", "change_status", "invoice_period")
+    def _compute_can_invoice(self):
+        for contract in self:
+            contract.can_invoice = not contract._sci_not_invoiceable_reason()
+
+    # === Constraints ===
+
+    @api.constrains("invoice_period", "recurring_next_date")
+    def _check_invoice_period_none(self):
+        for contract in self:
+            if contract.invoice_period == "none" and contract.recurring_next_date:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s: Invoice Period is None, so it "
+                        "cannot have a Next Invoice Date. Clear the Next Invoice "
+                        "Date or choose an Invoice Period.",
+                        contract=contract.display_name,
+                    )
+                )
+
+    @api.constrains("date_start", "date_end")
+    def _check_contract_dates(self):
+        for contract in self:
+            if (
+                contract.date_start
+                and contract.date_end
+                and contract.date_end < contract.date_start
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s: the End Date %(end)s is before the "
+                        "Start Date %(start)s. Correct the End Date.",
+                        contract=contract.display_name,
+                        end=contract.date_end,
+                        start=contract.date_start,
+                    )
+                )
+
+    @api.constrains("company_id", "journal_id")
+    def _check_journal_company(self):
+        for contract in self:
+            if (
+                contract.journal_id
+                and contract.journal_id.company_id != contract.company_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s: the Journal %(journal)s belongs to "
+                        "company %(journal_company)s, not to the contract's company "
+                        "%(company)s. Choose a journal of %(company)s.",
+                        contract=contract.display_name,
+                        journal=contract.journal_id.display_name,
+                        journal_company=contract.journal_id.company_id.name,
+                        company=contract.company_id.name,
+                    )
+                )
+
+    # === Recurrence: a contract invoiced by no period has no next date ===
+
+    @api.depends("invoice_period")
+    def _compute_recurring_next_date(self):
+        res = super()._compute_recurring_next_date()
+        self.filtered(lambda c: c.invoice_period == "none").recurring_next_date = False
+        return res
+
+    def _sci_next_line(self):
+        """The line invoiced next: its period is the contract's next period."""
+        self.ensure_one()
+        lines = self.contract_line_ids.filtered(
+            lambda line: line.recurring_next_date
+            and not line.is_canceled
+            and not line.display_type
+        )
+        return lines and min(lines, key=lambda line: line.recurring_next_date)
+
+    def _compute_next_period_date_start(self):
+        res = super()._compute_next_period_date_start()
+        for contract in self:
+            line = contract._sci_next_line()
+            if line:
+                contract.next_period_date_start = line.next_period_date_start
+        return res
+
+    def _compute_next_period_date_end(self):
+        res = super()._compute_next_period_date_end()
+        for contract in self:
+            line = contract._sci_next_line()
+            if line:
+                contract.next_period_date_end = line.next_period_date_end
+        return res
+
+    # === CRUD: locked contracts refuse changes to what is invoiced ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("invoice_period") == "none":
+                vals.setdefault("recurring_next_date", False)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get("sci_skip_lock_check"):
+            self._sci_check_locked(set(vals))
+        if vals.get("invoice_period") == "none":
+            vals = dict(vals, recurring_next_date=False)
+        return super().write(vals)
+
+    def _sci_check_locked(self, field_names):
+        blocked = field_names & LOCKED_CONTRACT_FIELDS
+        if not blocked:
+            return
+        for contract in self:
+            if contract.contract_state == "cancelled" or (
+                contract.contract_state == "signed"
+                and contract.change_status == "locked"
+            ):
+                labels = ", ".join(
+                    sorted(
+                        self._fields[name]._description_string(self.env)
+                        for name in blocked
+                    )
+                )
+                if contract.contract_state == "cancelled":
+                    raise UserError(
+                        self.env._(
+                            "Contract %(contract)s is cancelled: %(fields)s can no "
+                            "longer be changed.",
+                            contract=contract.display_name,
+                            fields=labels,
+                        )
+                    )
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s is Locked: %(fields)s cannot be "
+                        "changed. Click Open to change it, then Lock it again.",
+                        contract=contract.display_name,
+                        fields=labels,
+                    )
+                )
+
+    # === Status actions ===
+
+    def _sci_missing_for_signing(self):
+        """What invoicing needs and this contract lacks, as readable labels."""
+        self.ensure_one()
+        missing = []
+        if not self.partner_id:
+            missing.append(self.env._("a customer"))
+        lines = self.contract_line_ids.filtered(
+            lambda line: not line.display_type and not line.is_canceled
+        )
+        if not lines:
+            missing.append(self.env._("at least one contract line"))
+        if not self.invoice_period:
+            missing.append(self.env._("an invoice period"))
+        if not self.date_start:
+            missing.append(self.env._("a start date"))
+        journal = self.journal_id
+        for line in lines:
+            product = line.product_id.with_company(self.company_id)
+            accounts = product.product_tmpl_id.get_product_accounts(
+                fiscal_pos=self.fiscal_position_id
+            )
+            if not accounts.get("income") and not journal.default_account_id:
+                missing.append(
+                    self.env._(
+                        "an income account for %(product)s (on the product, its "
+                        "category, or the journal)",
+                        product=line.product_id.display_name or line.name,
+                    )
+                )
+        return missing
+
+    def _sci_check_manager(self):
+        if not self.env.user.has_group(
+            "service_contract_invoicing.group_service_contract_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Service Contract Manager can sign, open, lock or "
+                    "cancel contracts (%(contracts)s).",
+                    contracts=", ".join(self.mapped("display_name")),
+                )
+            )
+
+    def action_sign(self):
+        self._sci_check_manager()
+        for contract in self:
+            if contract.contract_state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s is not a quote and cannot be signed.",
+                        contract=contract.display_name,
+                    )
+                )
+            missing = contract._sci_missing_for_signing()
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s cannot be signed: it needs %(what)s.",
+                        contract=contract.display_name,
+                        what="; ".join(missing),
+                    )
+                )
+        self.with_context(sci_skip_lock_check=True).write(
+            {
+                "contract_state": "signed",
+                "change_status": "locked",
+                "signed_date": fields.Date.context_today(self),
+            }
+        )
+        return True
+
+    def action_cancel_contract(self):
+        self._sci_check_manager()
+        for contract in self:
+            if contract.contract_state == "cancelled":
+                continue
+            if not (contract.cancel_reason or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s: fill in the Cancellation Reason "
+                        "before cancelling it.",
+                        contract=contract.display_name,
+                    )
+                )
+            contract.message_post(
+                body=Markup("%s<br/>%s")
+                % (self.env._("Contract cancelled."), contract.cancel_reason)
+            )
+        self.with_context(sci_skip_lock_check=True).write(
+            {"contract_state": "cancelled"}
+        )
+        return True
+
+    def _sci_lock_rows_nowait(self):
+        """Row-lock these contracts, failing at once if another transaction
+        holds them: two users opening/locking the same contract get a clear
+        error instead of a silent overwrite."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM contract_contract WHERE id IN %s "
+                        "FOR UPDATE NOWAIT",
+                        tuple(self.ids),
+                    )
+                )
+        except LockNotAvailable as error:
+            raise UserError(
+                self.env._(
+                    "%(contracts)s is being changed by another user right now. "
+                    "Reload the contract and try again.",
+                    contracts=", ".join(self.mapped("display_name")),
+                )
+            ) from error
+        # Read what the database holds now, not what the form showed.
+        self.invalidate_recordset(["change_status", "contract_state"])
+
+    def _sci_set_change_status(self, new_status):
+        self._sci_check_manager()
+        self.flush_recordset()
+        self._sci_lock_rows_nowait()
+        for contract in self:
+            if contract.contract_state != "signed":
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s is not signed: only signed "
+                        "contracts are opened and locked.",
+                        contract=contract.display_name,
+                    )
+                )
+            if contract.change_status == new_status:
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s is already %(status)s, changed by "
+                        "%(user)s. Reload the contract.",
+                        contract=contract.display_name,
+                        status=dict(
+                            self._fields["change_status"]._description_selection(
+                                self.env
+                            )
+                        )[new_status],
+                        user=contract.write_uid.name,
+                    )
+                )
+        self.with_context(sci_skip_lock_check=True).write({"change_status": new_status})
+        body = (
+            self.env._(
+                "Contract opened for changes by %(user)s.", user=self.env.user.name
+            )
+            if new_status == "open"
+            else self.env._("Contract locked by %(user)s.", user=self.env.user.name)
+        )
+        for contract in self:
+            contract.message_post(body=body)
+        return True
+
+    def action_open_changes(self):
+        return self._sci_set_change_status("open")
+
+    def action_lock(self):
+        return self._sci_set_change_status("locked")
+
+    # === Invoicing ===
+
+    def _sci_not_invoiceable_reason(self):
+        """Why this contract is never invoiced by period, or '' when it is."""
+        self.ensure_one()
+        if self.contract_state == "cancelled":
+            return self.env._("cancelled")
+        if self.contract_state != "signed":
+            return self.env._("not signed")
+        if self.change_status == "open":
+            return self.env._("change status is Open")
+        if self.invoice_period == "none":
+            return self.env._("invoice period is None")
+        return ""
+
+    @api.model
+    def _sci_invoiceable_domain(self):
+        return [
+            ("contract_type", "=", "sale"),
+            ("contract_state", "=", "signed"),
+            ("change_status", "=", "locked"),
+            ("invoice_period", "!=", "none"),
+        ]
+
+    @api.model
+    def _get_contracts_to_invoice_domain(self, date_ref=None):
+        # OCA's own cron skips what is never invoiced here (Open, quotes,
+        # cancelled, no period); supplier contracts keep OCA's behaviour.
+        domain = super()._get_contracts_to_invoice_domain(date_ref)
+        return domain + [
+            "|",
+            ("contract_type", "!=", "sale"),
+            "&",
+            "&",
+            ("contract_state", "=", "signed"),
+            ("change_status", "=", "locked"),
+            ("invoice_period", "!=", "none"),
+        ]
+
+    def _recurring_create_invoice(self, date_ref=False):
+        # Every path through OCA (its cron, its buttons and wizard) skips
+        # contracts that must not be invoiced.
+        invoiceable = self.filtered(
+            lambda c: c.contract_type != "sale" or not c._sci_not_invoiceable_reason()
+        )
+        # OCA recomputes the next invoice date by assignment, a write that
+        # invoicing itself is allowed to do on a locked contract.
+        return super(
+            ContractContract, invoiceable.with_context(sci_skip_lock_check=True)
+        )._recurring_create_invoice(date_ref)
+
+    def action_create_service_invoice(self):
+        """Create Service Invoice: invoice this contract for every period whose
+        next invoice date is before the working date."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        reason = self._sci_not_invoiceable_reason()
+        if reason:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s cannot be invoiced: %(reason)s.",
+                    contract=self.display_name,
+                    reason=reason,
+                )
+            )
+        if not self.recurring_next_date or self.recurring_next_date >= today:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s is not due: its next invoice date "
+                    "%(date)s is not earlier than the working date %(today)s.",
+                    contract=self.display_name,
+                    date=self.recurring_next_date or self.env._("(none)"),
+                    today=today,
+                )
+            )
+        result = self.env["service.contract.invoicing"].run(
+            self,
+            posting_date=today,
+            invoice_to_date=fields.Date.subtract(today, days=1),
+        )
+        if result.failures:
+            raise UserError(result.failures[0][1])
+        if not result.moves:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s: nothing was invoiced (%(reason)s).",
+                    contract=self.display_name,
+                    reason="; ".join(reason for __, reason in result.skipped)
+                    or self.env._("no period due"),
+                )
+            )
+        for move in result.moves:
+            self.message_post(
+                body=Markup(self.env._("Service invoice created: %(link)s"))
+                % {"link": move._get_html_link(title=move.name or move.display_name)}
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            {
+                "views": [(self.env.ref("account.view_move_form").id, "form")],
+                "res_id": result.moves[:1].id,
+                "domain": [("id", "in", result.moves.ids)],
+            }
+        )
+        return action
