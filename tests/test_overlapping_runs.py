@@ -108,13 +108,13 @@ class TestOverlappingRuns(TransactionCase):
                 Counter(reason for __, reason in result_b.skipped),
                 {"being invoiced by another run": CONTRACTS},
             )
-            cr_a.commit()
+            cr_a.commit()  # pylint: disable=invalid-commit
             cr_b.rollback()
             # After A committed, a new run finds nothing due any more.
             result_b = self._run(env_b)
             self.assertFalse(result_b.moves)
             self.assertEqual(len(result_b.skipped), CONTRACTS)
-            cr_b.commit()
+            cr_b.commit()  # pylint: disable=invalid-commit
         periods = self._invoiced_periods()
         self.assertEqual(len(periods), CONTRACTS * 3)
         self.assertEqual(set(periods.values()), {1})
@@ -130,7 +130,7 @@ class TestOverlappingRuns(TransactionCase):
                 for _attempt in range(3):
                     try:
                         result = self._run(env)
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit
                         outcomes.append(len(result.moves))
                         return
                     except SerializationFailure:
