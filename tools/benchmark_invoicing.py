@@ -187,7 +187,8 @@ def main():
         sci, oca = results["sci"], results["oca"]
         print(
             f"N={size}: engine {sci['invoices']} invoices in {sci['seconds']} s "
-            f"({sci['invoices'] / sci['seconds']:.0f}/s, peak {sci['peak_rss_mb']} MB); "
+            f"({sci['invoices'] / sci['seconds']:.0f}/s, "
+            f"peak {sci['peak_rss_mb']} MB); "
             f"OCA cron {oca['invoices']} invoices in {oca['seconds']} s "
             f"({oca['invoices'] / oca['seconds']:.0f}/s, peak {oca['peak_rss_mb']} MB)",
             flush=True,
