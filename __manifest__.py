@@ -15,6 +15,7 @@
     "data": [
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",
+        "views/stock_picking.xml",
     ],
     "demo": [
         "demo/service_contract_demo.xml",
