@@ -15,7 +15,9 @@
     "data": [
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",
+        "views/account_move.xml",
         "views/stock_picking.xml",
+        "wizards/shipment_line_select.xml",
     ],
     "demo": [
         "demo/service_contract_demo.xml",

@@ -1,1 +1,1 @@
-
+from . import shipment_line_select
