@@ -12,17 +12,17 @@ class AccountMove(models.Model):
         return self.invoice_line_ids.sci_stock_move_ids
 
     def _post(self, soft=True):
-        # Lock the shipments before posting and check, after posting, that no
-        # shipment is invoiced beyond what was delivered: two invoices posted
-        # at the same time over the same shipment cannot both pass.
-        invoices = self.filtered(lambda move: move.move_type == "out_invoice")
-        shipment_moves = invoices._sci_shipment_moves()
-        shipment_moves._sci_lock()
+        # Lock the shipments before posting and check, after posting, their
+        # invoiced quantities: two invoices posted at the same time over the
+        # same shipment cannot both pass.
+        customer_moves = ("out_invoice", "out_refund")
+        self.filtered(
+            lambda move: move.move_type in customer_moves
+        )._sci_shipment_moves()._sci_lock()
         posted = super()._post(soft=soft)
-        to_check = posted.filtered(
-            lambda move: move.move_type == "out_invoice"
-        )._sci_shipment_moves()
-        to_check._sci_check_not_over_invoiced()
+        posted.filtered(
+            lambda move: move.move_type in customer_moves
+        )._sci_shipment_moves()._sci_check_invoiced_quantity()
         return posted
 
     def action_sci_get_shipment_lines(self):

@@ -185,14 +185,31 @@ class StockMove(models.Model):
                 )
             )
 
-    def _sci_check_not_over_invoiced(self):
-        """Refuse invoiced quantities above the delivered ones."""
-        self.invalidate_recordset(
-            ["sci_qty_returned", "sci_qty_invoiced", "sci_qty_to_invoice"]
-        )
+    def _sci_check_invoiced_quantity(self):
+        """Refuse invoiced quantities above the delivered ones (not returned
+        nor consumed), and credit notes giving back more than was invoiced."""
         for move in self:
             rounding = move.product_uom.rounding
             deliverable = move.quantity - move.sci_qty_returned - move.sci_qty_consumed
+            values = {
+                "picking": move.picking_id.name or move.reference,
+                "product": move.product_id.display_name,
+                "invoiced": move.sci_qty_invoiced,
+                "delivered": deliverable,
+                "uom": move.product_uom.name,
+            }
+            if (
+                float_compare(move.sci_qty_invoiced, 0.0, precision_rounding=rounding)
+                < 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "Shipment %(picking)s, product %(product)s: the credit "
+                        "notes would give back more than was invoiced (%(invoiced)s "
+                        "%(uom)s invoiced in the end); lower their quantities.",
+                        **values,
+                    )
+                )
             if (
                 float_compare(
                     move.sci_qty_invoiced, deliverable, precision_rounding=rounding
@@ -206,11 +223,7 @@ class StockMove(models.Model):
                         "%(uom)s delivered and not returned or consumed. It is "
                         "probably already on another posted invoice: remove "
                         "the line or lower its quantity.",
-                        picking=move.picking_id.name or move.reference,
-                        product=move.product_id.display_name,
-                        invoiced=move.sci_qty_invoiced,
-                        delivered=deliverable,
-                        uom=move.product_uom.name,
+                        **values,
                     )
                 )
 

@@ -302,6 +302,51 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
         )
         self.assertEqual(line_p2.price_unit, 80.0)
 
+    def test_order_invoiced_from_sales_order_not_offered(self):
+        standard_invoice = self.so1._create_invoices()
+        self.assertFalse(standard_invoice.invoice_line_ids.sci_stock_move_ids)
+        self.assertEqual(
+            self._offered(self._wizard_form(self._new_invoice())),
+            {(self.p2.name, "SCI Widget"): 2.0},
+        )
+        standard_invoice.button_cancel()
+        self.assertEqual(len(self._wizard_form(self._new_invoice()).line_ids), 3)
+
+    def test_credit_note_above_invoiced_refused(self):
+        invoice = self._invoice_shipments([(self.p2, self.product_a, 1.0)])
+        credit_note = invoice._reverse_moves()
+        credit_note.invoice_line_ids.quantity = 2.0
+        with self.assertRaisesText(UserError, self.p2.name, "give back more"):
+            credit_note.action_post()
+        credit_note.invoice_line_ids.quantity = 1.0
+        credit_note.action_post()
+        self.assertEqual(self.move_p2_a.sci_qty_invoiced, 0.0)
+
+    def test_as_invoicing_user(self):
+        user = self.env["res.users"].create(
+            {
+                "name": "SCI Invoicing Clerk",
+                "login": "sci_clerk",
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref(
+                                "service_contract_invoicing.group_service_contract_user"
+                            ).id,
+                        ]
+                    )
+                ],
+            }
+        )
+        self.env = self.env(user=user)
+        invoice = self._invoice_shipments(
+            [(self.p1, self.product_a, 2.0), (self.p2, self.product_a, None)]
+        )
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(self.move_p1_a.sci_qty_to_invoice, 4.0)
+        self.assertEqual(self.p2.sci_invoice_status, "invoiced")
+
     def test_filters(self):
         wizard_form = self._wizard_form(self._new_invoice())
         wizard_form.sale_order_id = self.so2
