@@ -25,7 +25,8 @@ class StockPicking(models.Model):
         comodel_name="contract.contract",
         string="Contract",
         check_company=True,
-        domain="[('contract_type', '=', 'sale')]",
+        domain="[('contract_type', '=', 'sale'), "
+        "('partner_id', 'parent_of', partner_id)]",
         help="Contract under which this shipment may be consumed instead of "
         "invoiced.",
     )

@@ -347,6 +347,25 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
         self.assertEqual(self.move_p1_a.sci_qty_to_invoice, 4.0)
         self.assertEqual(self.p2.sci_invoice_status, "invoiced")
 
+    def test_views(self):
+        search_arch = self.env["stock.picking"].get_views([(False, "search")])["views"][
+            "search"
+        ]["arch"]
+        self.assertIn('name="sci_to_invoice"', search_arch)
+        self.assertEqual(
+            self.env["stock.picking"].search(
+                [("id", "in", (self.p1 | self.p1b | self.p2).ids)]
+                + [("sci_invoice_status", "=", "to invoice")]
+            ),
+            self.p1 | self.p2,
+        )
+        picking_form = Form(self.p1)
+        self.assertEqual(picking_form.sci_invoice_status, "to invoice")
+        invoice_arch = self.env["account.move"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn('name="action_sci_get_shipment_lines"', invoice_arch)
+
     def test_filters(self):
         wizard_form = self._wizard_form(self._new_invoice())
         wizard_form.sale_order_id = self.so2
