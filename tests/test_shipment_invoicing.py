@@ -1,12 +1,15 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
+
+from odoo.addons.service_contract_invoicing.models.stock_move import StockMove
 
 
 @tagged("post_install", "-at_install")
@@ -222,6 +225,29 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
             ]
         )
         self.assertEqual(to_invoice, self.p1 | self.p2)
+        # Once delivered, the backorder is offered too.
+        self._deliver(self.p1b, {self.product_a: 4})
+        self.assertEqual(self.p1b.sci_invoice_status, "to invoice")
+        offered = self._offered(self._wizard_form(self._new_invoice()))
+        self.assertEqual(offered[(self.p1b.name, "SCI Widget")], 4.0)
+        self.assertEqual(len(offered), 4)
+
+    def test_line_over_several_moves(self):
+        invoice = self._invoice_shipments([(self.p1, self.product_a, None)], post=False)
+        # One line for both shipments of the widget: it fills the first
+        # (6 delivered) and the last one takes the rest.
+        invoice.invoice_line_ids.write(
+            {
+                "quantity": 7.0,
+                "sci_stock_move_ids": [Command.link(self.move_p2_a.id)],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(self.move_p1_a.sci_qty_invoiced, 6.0)
+        self.assertEqual(self.move_p2_a.sci_qty_invoiced, 1.0)
+        self.assertEqual(self.move_p2_a.sci_qty_to_invoice, 1.0)
+        self.assertEqual(self.p1.sci_invoice_status, "to invoice")  # the gadget
+        self.assertEqual(self.move_p1_a.sci_invoice_status, "invoiced")
 
     def test_invoice_line_values(self):
         invoice = self._invoice_shipments(
@@ -438,7 +464,17 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
     def test_same_move_on_two_drafts(self):
         first = self._invoice_shipments([(self.p2, self.product_a, None)], post=False)
         second = self._invoice_shipments([(self.p2, self.product_a, None)], post=False)
-        first.action_post()
+        with patch.object(
+            type(self.env["stock.move"]),
+            "_sci_lock",
+            autospec=True,
+            side_effect=StockMove._sci_lock,
+        ) as lock:
+            first.action_post()
+        locked = self.env["stock.move"].union(
+            *(call.args[0] for call in lock.mock_calls)
+        )
+        self.assertEqual(locked, self.move_p2_a)
         with self.assertRaisesText(UserError, self.p2.name, "SCI Widget"):
             second.action_post()
         self.assertEqual(second.state, "draft")
