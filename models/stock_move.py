@@ -59,7 +59,8 @@ class StockMove(models.Model):
         compute="_compute_sci_qty_to_invoice",
         store=True,
         digits="Product Unit of Measure",
-        help="Delivered minus returned, invoiced and consumed quantities.",
+        help="Delivered minus returned, invoiced and consumed quantities; "
+        "zero when the order line is invoiced from its sales order.",
     )
     sci_invoice_status = fields.Selection(
         selection=INVOICE_STATUS,
@@ -112,10 +113,12 @@ class StockMove(models.Model):
         "sci_qty_returned",
         "sci_qty_invoiced",
         "sci_qty_consumed",
+        "sale_line_id.invoice_lines.parent_state",
+        "sale_line_id.invoice_lines.sci_stock_move_ids",
     )
     def _compute_sci_qty_to_invoice(self):
         for move in self:
-            if not move.sci_is_shipment:
+            if not move.sci_is_shipment or move._sci_is_invoiced_from_order():
                 move.sci_qty_to_invoice = 0.0
                 move.sci_invoice_status = "no"
                 continue
@@ -135,6 +138,19 @@ class StockMove(models.Model):
                 move.sci_invoice_status = "invoiced"
             else:
                 move.sci_invoice_status = "no"
+
+    def _sci_is_invoiced_from_order(self):
+        """Whether the move's order line is invoiced from its sales order
+        (Odoo's Create Invoice: customer invoice lines not linked to
+        shipments). Such a line goes on being invoiced from its order:
+        offering its shipments too would invoice them twice."""
+        self.ensure_one()
+        return any(
+            not line.sci_stock_move_ids
+            and line.parent_state != "cancel"
+            and line.move_id.move_type in ("out_invoice", "out_refund")
+            for line in self.sale_line_id.invoice_lines
+        )
 
     def _sci_get_invoiced_quantities(self):
         """Quantities of the posted customer invoice lines linked to the

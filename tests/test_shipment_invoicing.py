@@ -331,11 +331,14 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
     def test_order_invoiced_from_sales_order_not_offered(self):
         standard_invoice = self.so1._create_invoices()
         self.assertFalse(standard_invoice.invoice_line_ids.sci_stock_move_ids)
+        self.assertEqual(self.p1.sci_invoice_status, "no")
+        self.assertEqual(self.move_p1_a.sci_qty_to_invoice, 0.0)
         self.assertEqual(
             self._offered(self._wizard_form(self._new_invoice())),
             {(self.p2.name, "SCI Widget"): 2.0},
         )
         standard_invoice.button_cancel()
+        self.assertEqual(self.p1.sci_invoice_status, "to invoice")
         self.assertEqual(len(self._wizard_form(self._new_invoice()).line_ids), 3)
 
     def test_credit_note_above_invoiced_refused(self):

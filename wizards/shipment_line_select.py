@@ -96,22 +96,11 @@ class ServiceShipmentLineSelect(models.TransientModel):
 
     @api.model
     def _get_offered_moves_domain(self, invoice):
-        # An order line already invoiced from its sales order (invoice lines
-        # not linked to shipments) goes on being invoiced from there: offering
-        # its shipments here would invoice them twice.
-        invoiced_from_order = [
-            ("sci_stock_move_ids", "=", False),
-            ("parent_state", "!=", "cancel"),
-            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-        ]
         return [
             ("sci_is_shipment", "=", True),
             ("sci_qty_to_invoice", ">", 0),
             ("company_id", "=", invoice.company_id.id),
             ("picking_id.partner_id", "child_of", invoice.commercial_partner_id.id),
-            "|",
-            ("sale_line_id", "=", False),
-            ("sale_line_id.invoice_lines", "not any", invoiced_from_order),
         ]
 
     @api.model
