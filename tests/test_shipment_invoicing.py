@@ -315,6 +315,24 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
             {(self.p2.name, "SCI Widget"): 2.0},
         )
 
+    def test_select_all(self):
+        invoice = self._new_invoice()
+        wizard_form = self._wizard_form(invoice)
+        wizard_form.sale_order_id = self.so1
+        with wizard_form.line_ids.edit(0) as line:
+            line.quantity = 1.0  # ticked with a lower quantity: kept
+            line.is_selected = True
+        wizard = wizard_form.save()
+        action = wizard.action_select_all()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), (wizard._name, wizard.id)
+        )
+        self.assertEqual(sorted(wizard.line_ids.mapped("quantity")), [1.0, 5.0])
+        wizard.action_confirm()
+        self.assertEqual(
+            sorted(invoice.invoice_line_ids.mapped("quantity")), [1.0, 5.0]
+        )
+
     def test_one_invoice_several_orders(self):
         invoice = self._invoice_shipments(
             [(self.p1, self.product_a, None), (self.p2, self.product_a, None)]

@@ -139,6 +139,20 @@ class ServiceShipmentLineSelect(models.TransientModel):
             > 0
         ]
 
+    def action_select_all(self):
+        """Tick every offered line, for its whole quantity left."""
+        self.ensure_one()
+        for line in self.line_ids.filtered(lambda line: not line.is_selected):
+            line.write({"is_selected": True, "quantity": line.qty_available})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Get Shipment Lines"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def action_confirm(self):
         """Insert the selected lines in the invoice."""
         self.ensure_one()
