@@ -19,6 +19,11 @@
         "views/stock_picking.xml",
         "wizards/shipment_line_select.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "service_contract_invoicing/static/tests/tours/*.esm.js",
+        ],
+    },
     "demo": [
         "demo/service_contract_demo.xml",
     ],

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
 from odoo.addons.service_contract_invoicing.models.stock_move import StockMove
 
@@ -692,3 +692,19 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
         self.assertAlmostEqual(invoice.invoice_line_ids.price_unit, 50.0)
         self.assertEqual(self.so1_line_a.qty_invoiced, 1.0)
         self.assertEqual(self.move_p1_a.sci_qty_invoiced, 1.0)
+
+
+@tagged("post_install", "-at_install")
+class TestShipmentInvoicingTour(HttpCase, TestShipmentInvoicingBase):
+    def test_get_shipment_lines_tour(self):
+        invoice = self._new_invoice()
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "sci_get_shipment_lines",
+            login="admin",
+        )
+        line = invoice.invoice_line_ids
+        self.assertEqual(line.product_id, self.product_b)
+        self.assertEqual(line.quantity, 3.0)
+        self.assertEqual(line.sci_stock_move_ids, self.move_p1_b)
+        self.assertEqual(line.sale_line_ids, self.so1_line_b)
