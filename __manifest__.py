@@ -20,7 +20,15 @@
         "views/res_config_settings.xml",
         "views/stock_lot.xml",
         "wizards/contract_invoice_create.xml",
+        "views/account_move.xml",
+        "views/stock_picking.xml",
+        "wizards/shipment_line_select.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "service_contract_invoicing/static/tests/tours/*.esm.js",
+        ],
+    },
     "demo": [
         "demo/service_contract_demo.xml",
     ],

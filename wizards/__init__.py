@@ -1,1 +1,2 @@
 from . import contract_invoice_create
+from . import shipment_line_select
