@@ -121,6 +121,14 @@ class ContractContract(models.Model):
         currency_field="currency_id",
         help="Untaxed amount invoiced over a year.",
     )
+    annual_amount_target = fields.Monetary(
+        string="Annual Amount to Spread",
+        currency_field="currency_id",
+        copy=False,
+        help="Enter an annual amount and click Spread Annual Amount: the lines' "
+        "prices are set so that one period invoices this amount divided by the "
+        "periods in a year.",
+    )
     can_invoice = fields.Boolean(
         compute="_compute_can_invoice",
         help="Signed, Locked, not cancelled and invoiced by period.",
@@ -476,6 +484,86 @@ class ContractContract(models.Model):
 
     def action_lock(self):
         return self._sci_set_change_status("locked")
+
+    def _sci_periods_per_year(self):
+        self.ensure_one()
+        if self.invoice_period in PERIODS_PER_YEAR:
+            return PERIODS_PER_YEAR[self.invoice_period]
+        months = self._sci_period_months()
+        if months and 12 % months == 0:
+            return 12 // months
+        raise UserError(
+            self.env._(
+                "Contract %(contract)s: an annual amount can only be spread over "
+                "an invoice period that divides a year.",
+                contract=self.display_name,
+            )
+        )
+
+    def _sci_spread_shares(self, lines, per_period):
+        """Split one period's amount over the lines in proportion to their
+        current amounts (equally when they have none). Each share is rounded
+        to the currency; the rounding difference goes to the last line, so the
+        shares always add up to the period amount."""
+        currency = self.currency_id
+        weights = [line.price_subtotal for line in lines]
+        total = sum(weights)
+        if not currency.compare_amounts(total, 0.0) > 0:
+            weights, total = [1.0] * len(lines), float(len(lines))
+        shares = [currency.round(per_period * w / total) for w in weights[:-1]]
+        shares.append(currency.round(per_period - sum(shares)))
+        return shares
+
+    def action_spread_annual_amount(self):
+        self._sci_check_manager()
+        for contract in self:
+            contract._sci_check_locked({"contract_line_ids"})
+            lines = contract.contract_line_ids.filtered(
+                lambda line: not line.display_type and not line.is_canceled
+            )
+            currency = contract.currency_id
+            if (
+                not lines
+                or currency.compare_amounts(contract.annual_amount_target, 0) <= 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s: enter a positive Annual Amount to "
+                        "Spread and at least one contract line.",
+                        contract=contract.display_name,
+                    )
+                )
+            periods = contract._sci_periods_per_year()
+            per_period = currency.round(contract.annual_amount_target / periods)
+            for line, share in zip(
+                lines, contract._sci_spread_shares(lines, per_period), strict=True
+            ):
+                factor = line.quantity * (1 - (line.discount or 0.0) / 100.0)
+                if not factor:
+                    raise UserError(
+                        self.env._(
+                            "Contract %(contract)s, line %(line)s: a zero quantity "
+                            "or a 100%% discount cannot carry an amount.",
+                            contract=contract.display_name,
+                            line=line.name,
+                        )
+                    )
+                line.write({"automatic_price": False, "price_unit": share / factor})
+            difference = currency.round(
+                contract.annual_amount_target - per_period * periods
+            )
+            contract.message_post(
+                body=self.env._(
+                    "Annual amount %(annual)s spread over %(periods)s periods of "
+                    "%(per_period)s; rounding difference over a year: "
+                    "%(difference)s.",
+                    annual=contract.annual_amount_target,
+                    periods=periods,
+                    per_period=per_period,
+                    difference=difference,
+                )
+            )
+        return True
 
     # === Invoicing ===
 

@@ -256,3 +256,28 @@ class TestContract(ServiceContractCommon):
         self.assertEqual(
             self.env["contract.contract"].search(action["domain"]), contract
         )
+
+    def test_spread_annual_amount_rounding_to_last_line(self):
+        contract = self._create_contract(
+            sign=False,
+            invoice_period="month",
+            lines=[
+                {"product_id": self.service.id, "price_unit": 10.0},
+                {"product_id": self.service.id, "price_unit": 10.0},
+                {"product_id": self.service.id, "price_unit": 10.0},
+            ],
+        )
+        contract.annual_amount_target = 1000.0
+        contract.action_spread_annual_amount()
+        # 1000 / 12 = 83.33 per period; thirds of 27.78, last line 27.77
+        self.assertEqual(
+            contract.contract_line_ids.mapped("price_unit"), [27.78, 27.78, 27.77]
+        )
+        self.assertEqual(contract.amount_per_period, 83.33)
+        self.assertIn(
+            "rounding difference over a year: 0.04", contract.message_ids[0].body
+        )
+        contract.action_sign()
+        contract.annual_amount_target = 2000.0
+        with self.assertRaisesRegex(UserError, "is Locked"):
+            contract.action_spread_annual_amount()
