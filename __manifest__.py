@@ -17,6 +17,9 @@
         "security/ir.model.access.csv",
     ],
     "demo": [
-        "demo/service_contract_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/product_demo.xml",
+        "demo/contract_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
 }
