@@ -30,6 +30,9 @@
         ],
     },
     "demo": [
-        "demo/service_contract_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/product_demo.xml",
+        "demo/contract_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
 }

@@ -39,8 +39,19 @@ _base_python() {
 }
 
 _odoo_version_of() {
-    # Prints the series of the Odoo importable by $1, or nothing.
-    "$1" -c 'import odoo.release as r; print(r.serie)' 2>/dev/null || true
+    # Prints the series of the Odoo importable by $1, or nothing. Reads
+    # odoo/release.py without importing odoo, which takes a second.
+    "$1" -c '
+import importlib.util, os
+spec = importlib.util.find_spec("odoo")
+for d in spec.submodule_search_locations or []:
+    path = os.path.join(d, "release.py")
+    if os.path.isfile(path):
+        ns = {}
+        exec(compile(open(path).read(), path, "exec"), ns)
+        print(ns["serie"])
+        break
+' 2>/dev/null || true
 }
 
 _tree_version() {
@@ -56,7 +67,7 @@ find_odoo() {
     if [ -n "$ODOO_SRC" ]; then
         [ -f "$ODOO_SRC/odoo/release.py" ] || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo/release.py)."
         version=$(_tree_version "$ODOO_SRC")
-        [ "$version" = "$ODOO_BRANCH" ] || die "ODOO_SRC=$ODOO_SRC holds Odoo $version; this addon needs Odoo $ODOO_BRANCH."
+        [ "$version" = "$ODOO_BRANCH" ] || die "ODOO_SRC=$ODOO_SRC holds Odoo ${version:-of an unknown version}; this addon needs Odoo $ODOO_BRANCH: set ODOO_SRC to an Odoo $ODOO_BRANCH tree, or unset it."
         ODOO_MODE=tree
         return
     fi
@@ -113,8 +124,12 @@ prepare_venv() {
 addons_path() {
     mkdir -p "$STATE/addons"
     ln -sfn "$REPO" "$STATE/addons/$ADDON"
-    local paths
-    paths=$("$VENV/bin/python" - <<'EOF'
+    local paths cache="$VENV/.sci-addons-path"
+    # Importing odoo takes a second: the answer is kept with the venv.
+    if [ -s "$cache" ]; then
+        paths=$(cat "$cache")
+    else
+        paths=$("$VENV/bin/python" - <<'EOF'
 import os
 import odoo
 import odoo.addons
@@ -124,20 +139,25 @@ paths += [p for p in odoo.addons.__path__ if p not in paths]
 print(",".join(paths))
 EOF
 )
+        echo "$paths" >"$cache"
+    fi
     echo "$paths,$STATE/addons"
 }
 
-_pg_bin() {
-    if [ -n "$PG_BIN" ]; then
-        echo "$PG_BIN"
-        return
+# Sets PG_BIN to a folder holding the PostgreSQL server programs: the one
+# given, else the newest /usr/lib/postgresql/*/bin. Dies with one line when
+# there is none.
+find_pg_bin() {
+    local d prog
+    if [ -z "$PG_BIN" ]; then
+        for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
+            [ -x "$d/initdb" ] && PG_BIN=$d
+        done
+        [ -n "$PG_BIN" ] || die "PostgreSQL server programs not found (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql, or set PG_BIN to their folder, or DB_HOST to a running server."
     fi
-    local d
-    for d in /usr/lib/postgresql/*/bin; do
-        [ -x "$d/initdb" ] && PG_BIN=$d
+    for prog in initdb pg_ctl psql createuser; do
+        [ -x "$PG_BIN/$prog" ] || die "PG_BIN=$PG_BIN has no executable $prog: set PG_BIN to the folder of the PostgreSQL server programs (e.g. /usr/lib/postgresql/15/bin)."
     done
-    [ -n "$PG_BIN" ] || die "PostgreSQL server not found: apt-get install postgresql (or set DB_HOST to a running server)."
-    echo "$PG_BIN"
 }
 
 _as_pg_owner() {
@@ -152,21 +172,23 @@ _as_pg_owner() {
 # only, so no TCP port can clash) and sets DB_HOST/DB_USER for it.
 start_local_cluster() {
     local dir=$1 bin
-    bin=$(_pg_bin)
+    find_pg_bin
+    bin=$PG_BIN
     if [ "$(id -u)" = 0 ]; then
         id postgres >/dev/null 2>&1 || die "running as root needs the 'postgres' system user (apt-get install postgresql) to run the server."
     fi
-    mkdir -p "$dir"
+    mkdir -p "$dir/run"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir" "$dir/run"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
         rm -rf "$dir/data"
-        mkdir -p "$dir/data" "$dir/run"
+        mkdir -p "$dir/data"
         [ "$(id -u)" = 0 ] && chown -R postgres: "$dir"
         _as_pg_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
             || { cat "$dir/initdb.log" >&2; rm -rf "$dir/data"; die "initdb failed in $dir (see above)."; }
     fi
     if ! _as_pg_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
         _as_pg_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-            -o "-c listen_addresses='' -k $dir/run -c fsync=off -c full_page_writes=off -c synchronous_commit=off" start >/dev/null \
+            -o "-c listen_addresses='' -k '$dir/run' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" start >/dev/null \
             || { tail -5 "$dir/server.log" >&2; die "PostgreSQL did not start in $dir (see above)."; }
     fi
     DB_HOST="$dir/run"
@@ -179,10 +201,29 @@ start_local_cluster() {
         || _as_pg_owner "$bin/createuser" -h "$DB_HOST" -U postgres --superuser "$me"
 }
 
+# The folder of the persistent cluster of tools/run: $STATE/pg, unless the
+# server cannot use it (run as root, the 'postgres' user cannot enter the
+# checkout; or the socket path would be too long), then a folder in /tmp named
+# after the checkout. A cluster that already exists in one of them is reused.
+local_cluster_dir() {
+    local preferred=$STATE/pg fallback
+    fallback="${TMPDIR:-/tmp}/$ADDON-pg-$(echo "$REPO" | sha1sum | cut -c1-8)"
+    mkdir -p "$STATE"
+    if [ ${#preferred} -gt 80 ]; then
+        echo "$fallback"   # Unix socket paths are limited to 107 bytes
+    elif [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$STATE" 2>/dev/null; then
+        echo "$fallback"
+    elif [ -f "$fallback/data/PG_VERSION" ] && [ ! -f "$preferred/data/PG_VERSION" ]; then
+        echo "$fallback"   # made by an earlier run, keep its databases
+    else
+        echo "$preferred"
+    fi
+}
+
 stop_local_cluster() {
-    local dir=$1 bin
-    bin=$(_pg_bin)
-    _as_pg_owner "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+    local dir=$1
+    [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_ctl" ] && [ -d "$dir/data" ] || return 0
+    _as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
 }
 
 # Use the configured server when DB_HOST is set, else a local cluster in $1.
@@ -221,13 +262,34 @@ max_cron_threads = 1
 EOF
 }
 
+# Succeeds when TCP port $1 can be listened on. SO_REUSEADDR as Odoo does, so
+# that the closing connections of a server just stopped do not count.
 port_free() {
-    "$VENV/bin/python" -c "
+    "$(_base_python)" -c "
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
-    s.bind(('127.0.0.1', int(sys.argv[1])))
+    s.bind(('0.0.0.0', int(sys.argv[1])))
+    s.listen(1)
 except OSError:
     sys.exit(1)
 " "$1"
+}
+
+# Dies with one line when HTTP port $1 is taken, naming what holds it and a
+# free port to use instead.
+check_http_port() {
+    local port=$1 holder="" alt
+    [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] \
+        || die "HTTP_PORT=$port is not a TCP port number."
+    port_free "$port" && return 0
+    if command -v ss >/dev/null; then
+        holder=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' | head -1 \
+            | sed 's/users:(("\([^"]*\)",pid=\([0-9]*\)/ by \1 (pid \2)/') || true
+    fi
+    for alt in $(seq $((port + 1)) $((port + 30))); do
+        port_free "$alt" && break
+    done
+    die "port $port is in use${holder}: stop it, or run on another port: HTTP_PORT=$alt make run"
 }
