@@ -306,13 +306,9 @@ class ServiceContractInvoicing(models.AbstractModel):
         }
 
     def _date_format(self, lang_code):
-        cache = self.env.context.get("sci_lang_cache")
-        if cache is None:
-            cache = {}
-        if lang_code not in cache:
-            lang = self.env["res.lang"]._get_data(code=lang_code or self.env.lang)
-            cache[lang_code] = lang.date_format or "%m/%d/%Y"
-        return cache[lang_code]
+        # res.lang._get_data is cached: no query per contract.
+        lang = self.env["res.lang"]._get_data(code=lang_code or self.env.lang)
+        return lang.date_format or "%m/%d/%Y"
 
     # === Writes ===
 
