@@ -304,4 +304,4 @@ class TestContractInvoiceCreate(ServiceContractCommon):
         small = count_queries(5, "2026-05-01")
         large = count_queries(25, "2026-05-02")
         per_contract = (large - small) / 20
-        self.assertLess(per_contract, 12, f"{small} queries for 5, {large} for 25")
+        self.assertLess(per_contract, 3, f"{small} queries for 5, {large} for 25")

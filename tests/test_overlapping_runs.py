@@ -10,6 +10,7 @@ from psycopg2 import IntegrityError
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -186,3 +187,21 @@ class TestOverlappingRuns(TransactionCase):
                         }
                     )
             cr.rollback()
+
+    def test_two_users_open_the_same_contract(self):
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            contract_a = env_a["contract.contract"].browse(self.contract_ids[0])
+            contract_b = env_b["contract.contract"].browse(self.contract_ids[0])
+            self.assertEqual(contract_b.change_status, "locked")
+            contract_a.action_open_changes()
+            with self.assertRaisesRegex(UserError, "being changed by another user"):
+                contract_b.action_open_changes()
+            cr_a.commit()  # pylint: disable=invalid-commit
+            cr_b.rollback()
+            # B's form still showed Locked: opening again says who did it.
+            with self.assertRaisesRegex(UserError, "already Open"):
+                contract_b.action_open_changes()
+            cr_b.rollback()
+            self.assertEqual(contract_b.change_status, "open")
