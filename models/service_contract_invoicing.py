@@ -233,8 +233,35 @@ class ServiceContractInvoicing(models.AbstractModel):
             result.failures += self._post_moves(moves)
         return result
 
+    def _check_customer(self, contract):
+        partner = contract.invoice_partner_id or contract.partner_id
+        commercial = partner.commercial_partner_id
+        if "block" in (partner.invoice_warn, commercial.invoice_warn):
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s: customer %(partner)s is blocked for "
+                    "invoicing (%(message)s). Lift the block on the customer to "
+                    "invoice it.",
+                    contract=contract.display_name,
+                    partner=commercial.display_name,
+                    message=partner.invoice_warn_msg
+                    or commercial.invoice_warn_msg
+                    or "",
+                )
+            )
+        if not partner.active:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s: the invoice address %(partner)s is "
+                    "archived. Restore it or choose another on the contract.",
+                    contract=contract.display_name,
+                    partner=partner.display_name,
+                )
+            )
+
     def _plan_contract(self, contract, invoice_to_date):
         """The (line, period) pairs of a contract due up to invoice_to_date."""
+        self._check_customer(contract)
         lines = contract.contract_line_ids.filtered(
             lambda line: not line.display_type and not line.is_canceled
         )

@@ -217,6 +217,23 @@ class TestContractInvoiceCreate(ServiceContractCommon):
         self.assertEqual(bad.recurring_next_date, date(2026, 1, 1))
         self.assertEqual(good.recurring_next_date, date(2026, 2, 1))
 
+    def test_blocked_customer_fails_others_invoiced(self):
+        good = self._create_contract(date_start="2026-01-01")
+        blocked = self._create_contract(
+            partner=self.customer_b, date_start="2026-01-01"
+        )
+        self.customer_b.write(
+            {"invoice_warn": "block", "invoice_warn_msg": "Unpaid invoices"}
+        )
+        wizard = self._run(
+            posting_date=date(2026, 1, 2), invoice_to_date=date(2026, 1, 2)
+        )
+        invoiced = wizard.move_ids.invoice_line_ids.contract_line_id.contract_id
+        self.assertEqual(invoiced, good)
+        failed = wizard.line_ids.filtered(lambda line: line.status == "failed")
+        self.assertEqual(failed.contract_id, blocked)
+        self.assertIn("blocked for invoicing (Unpaid invoices)", failed.reason)
+
     def test_bad_input(self):
         self._create_contract(date_start="2026-01-01")
         with self.assertRaisesRegex(UserError, "No customer contract matches"):
