@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
+from .test_shipment_invoicing import TestShipmentInvoicingBase
+
 
 @tagged("post_install", "-at_install")
 class TestServiceContractTours(HttpCase):
@@ -96,3 +98,13 @@ class TestServiceContractTours(HttpCase):
         # Only the filtered customer was invoiced by this run.
         created = self.env["account.move"].search([("id", ">", last_move.id)])
         self.assertEqual(created, invoices)
+
+
+@tagged("post_install", "-at_install")
+class TestShipmentsToInvoiceTour(HttpCase, TestShipmentInvoicingBase):
+    def test_shipments_to_invoice_tour(self):
+        self.p1.name = "SCITOUR-P1"
+        self.p2.name = "SCITOUR-P2"
+        self.p1b.name = "SCITOUR-P1B"
+        self.p2_return.name = "SCITOUR-RET"
+        self.start_tour("/odoo", "sci_shipments_to_invoice", login="admin")
