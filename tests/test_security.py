@@ -3,7 +3,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -294,6 +294,17 @@ class TestSecurity(ServiceContractCommon):
         self.assertEqual(wizard.move_ids.company_id, self.company_a)
         self.assertFalse(self._invoice_lines(self.contract_b))
         self.assertEqual(self.contract_b.recurring_next_date, date(2026, 1, 1))
+        # Naming company B in the wizard does not reach its contracts.
+        wizard = env["contract.invoice.create"].create(
+            {
+                "posting_date": "2026-03-05",
+                "invoice_to_date": "2026-03-05",
+                "company_ids": [Command.set(self.company_b.ids)],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "No customer contract"):
+            wizard.action_run()
+        self.assertFalse(self._invoice_lines(self.contract_b))
         # A user of both companies invoices both when working in both.
         both = self._create_user(
             "sci_sec_both", self.group_user, self.company_a | self.company_b
