@@ -657,7 +657,8 @@ class ContractContract(models.Model):
                 )
             )
         for move in result.moves:
-            self.message_post(
+            # A Service Contract User invoices contracts they can only read.
+            self.sudo().message_post(
                 body=Markup(self.env._("Service invoice created: %(link)s"))
                 % {"link": move._get_html_link(title=move.name or move.display_name)}
             )

@@ -375,7 +375,10 @@ class ServiceContractInvoicing(models.AbstractModel):
                 last[line] = max(end, last.get(line, end))
             for line, end in last.items():
                 by_date[end].append(line.id)
-        Line = self.env["contract.line"].with_context(sci_skip_lock_check=True)
+        # Invoicing bookkeeping: a Service Contract User invoices contracts
+        # they may read (record rules applied when selecting them) but not
+        # change, so the invoiced date is recorded as superuser.
+        Line = self.env["contract.line"].sudo().with_context(sci_skip_lock_check=True)
         for end, line_ids in by_date.items():
             Line.browse(line_ids).write({"last_date_invoiced": end})
 

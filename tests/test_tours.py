@@ -1,0 +1,110 @@
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+from .test_shipment_invoicing import TestShipmentInvoicingBase
+
+
+@tagged("post_install", "-at_install")
+class TestServiceContractTours(HttpCase):
+    """Contracts of the admin's company, due for invoicing: their next invoice
+    date is 40 days ago. The tours open them in the web client."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.ref("base.user_admin").company_id
+        cls.journal = cls.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.service = cls.env["product.product"].create(
+            {"name": "Tour Maintenance", "type": "service", "list_price": 100.0}
+        )
+        cls.date_start = fields.Date.context_today(cls.env.user) - relativedelta(
+            days=40
+        )
+
+    @classmethod
+    def _create_contract(cls, partner_name):
+        partner = cls.env["res.partner"].create(
+            {"name": partner_name, "is_company": True}
+        )
+        contract = cls.env["contract.contract"].create(
+            {
+                "name": f"Contract {partner_name}",
+                "partner_id": partner.id,
+                "contract_type": "sale",
+                "company_id": cls.company.id,
+                "journal_id": cls.journal.id,
+                "date_start": cls.date_start,
+                "invoice_period": "month",
+                "recurring_invoicing_type": "pre-paid",
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Maintenance",
+                            "product_id": cls.service.id,
+                            "uom_id": cls.service.uom_id.id,
+                            "price_unit": 100.0,
+                            "quantity": 1.0,
+                            "automatic_price": False,
+                        }
+                    )
+                ],
+            }
+        )
+        contract.action_sign()
+        return contract
+
+    def _invoices(self, contract):
+        return (
+            self.env["account.move.line"]
+            .search([("contract_line_id", "in", contract.contract_line_ids.ids)])
+            .move_id
+        )
+
+    def test_lock_and_invoice_tour(self):
+        contract = self._create_contract("Tourlock Customer Ltd")
+        contract.action_open_changes()
+        next_date = contract.recurring_next_date
+        self.assertEqual(next_date, self.date_start)
+        self.start_tour("/odoo", "service_contract_lock_and_invoice", login="admin")
+        contract.invalidate_recordset()
+        self.assertEqual(contract.change_status, "locked")
+        invoices = self._invoices(contract)
+        self.assertTrue(invoices)
+        self.assertEqual(set(invoices.mapped("state")), {"draft"})
+        self.assertEqual(invoices.partner_id, contract.partner_id)
+        self.assertGreater(contract.recurring_next_date, next_date)
+        self.assertGreater(
+            contract.recurring_next_date, fields.Date.context_today(contract)
+        )
+
+    def test_invoice_batch_tour(self):
+        alpha = self._create_contract("Tourbatch Alpha Ltd")
+        beta = self._create_contract("Tourbatch Beta Ltd")
+        last_move = self.env["account.move"].search([], order="id desc", limit=1)
+        self.start_tour("/odoo", "service_contract_invoice_batch", login="admin")
+        invoices = self._invoices(alpha)
+        self.assertEqual(len(invoices), 1)
+        self.assertEqual(invoices.partner_id, alpha.partner_id)
+        self.assertGreater(alpha.recurring_next_date, self.date_start)
+        self.assertFalse(self._invoices(beta))
+        self.assertEqual(beta.recurring_next_date, self.date_start)
+        # Only the filtered customer was invoiced by this run.
+        created = self.env["account.move"].search([("id", ">", last_move.id)])
+        self.assertEqual(created, invoices)
+
+
+@tagged("post_install", "-at_install")
+class TestShipmentsToInvoiceTour(HttpCase, TestShipmentInvoicingBase):
+    def test_shipments_to_invoice_tour(self):
+        self.p1.name = "SCITOUR-P1"
+        self.p2.name = "SCITOUR-P2"
+        self.p1b.name = "SCITOUR-P1B"
+        self.p2_return.name = "SCITOUR-RET"
+        self.start_tour("/odoo", "sci_shipments_to_invoice", login="admin")
