@@ -3,3 +3,4 @@ from . import test_contract
 from . import test_contract_invoice_create
 from . import test_overlapping_runs
 from . import test_shipment_invoicing
+from . import test_service_ledger
