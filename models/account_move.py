@@ -90,7 +90,7 @@ class AccountMove(models.Model):
         )
 
     def _sci_reverse_ledger_entries(self, event):
-        return self._sci_ledger_entries()._sci_reverse(event).sudo(False)
+        return self._sci_ledger_entries()._sci_reverse(event)
 
     def _sci_check_periods_free(self):
         """A cancelled invoice reset to draft holds its contract periods

@@ -303,12 +303,15 @@ class ServiceLedgerEntry(models.Model):
             return self.browse()
         # Entries are written by whoever posts an invoice or consumes a
         # shipment, and users may only read them: the ledger writes itself.
-        return (
-            self.sudo()
-            .with_context(**{LEDGER_WRITE_KEY: True})
-            .create(vals_list)
-            .sudo(False)
+        entries = (
+            self.sudo().with_context(**{LEDGER_WRITE_KEY: True}).create(vals_list)
         )
+        # Totals computed from the ledger are read again.
+        self.env["contract.contract"].invalidate_model(
+            ["sci_invoiced_this_year", "sci_ledger_entry_count"]
+        )
+        self.env["account.move"].invalidate_model(["sci_ledger_entry_count"])
+        return self.browse(entries.ids)
 
     # === Postings ===
 
@@ -464,9 +467,9 @@ class ServiceLedgerEntry(models.Model):
             vals.update(date=today, event=event, reversed_entry_id=entry.id)
             vals_list.append(vals)
         # The flag first: the posting index only allows one live entry.
-        to_reverse.sudo().with_context(**{LEDGER_WRITE_KEY: True}).write(
-            {"is_reversed": True}
-        )
+        flagged = to_reverse.sudo().with_context(**{LEDGER_WRITE_KEY: True})
+        flagged.write({"is_reversed": True})
+        flagged.flush_recordset(["is_reversed"])
         return self._sci_create(vals_list)
 
     # === Actions ===
