@@ -303,9 +303,7 @@ class ServiceLedgerEntry(models.Model):
             return self.browse()
         # Entries are written by whoever posts an invoice or consumes a
         # shipment, and users may only read them: the ledger writes itself.
-        entries = (
-            self.sudo().with_context(**{LEDGER_WRITE_KEY: True}).create(vals_list)
-        )
+        entries = self.sudo().with_context(**{LEDGER_WRITE_KEY: True}).create(vals_list)
         # Totals computed from the ledger are read again.
         self.env["contract.contract"].invalidate_model(
             ["sci_invoiced_this_year", "sci_ledger_entry_count"]
@@ -319,6 +317,7 @@ class ServiceLedgerEntry(models.Model):
     def _sci_prepare_invoice_line_values(self, line, origin=None):
         """Values of the entry of a posted customer invoice or credit note
         line; ``origin`` is the invoice entry a credit note line credits."""
+        origin = origin or self.browse()
         move = line.move_id
         sign = -1 if move.move_type == "out_refund" else 1
         moves = line.sci_stock_move_ids.sorted(lambda m: (m.date, m.id))
@@ -331,7 +330,7 @@ class ServiceLedgerEntry(models.Model):
             "partner_id": move.commercial_partner_id.id,
             "contract_id": contract.id,
             "contract_line_id": contract_line.id,
-            "lot_id": contract_line.lot_id.id or (origin and origin.lot_id.id),
+            "lot_id": contract_line.lot_id.id or origin.lot_id.id,
             "product_id": line.product_id.id,
             "uom_id": line.product_uom_id.id,
             "quantity": sign * line.quantity,
@@ -340,9 +339,8 @@ class ServiceLedgerEntry(models.Model):
             "currency_id": line.currency_id.id,
             "amount_currency": sign * line.price_subtotal,
             "amount": -line.balance,
-            "period_start": line.sci_period_start
-            or (origin and origin.period_start),
-            "period_end": line.sci_period_end or (origin and origin.period_end),
+            "period_start": line.sci_period_start or origin.period_start,
+            "period_end": line.sci_period_end or origin.period_end,
             "invoice_id": move.id,
             "invoice_line_id": line.id,
             "ref": move.name,
@@ -350,7 +348,7 @@ class ServiceLedgerEntry(models.Model):
             "stock_move_ids": [fields.Command.set(moves.ids)],
             "picking_id": moves.picking_id[:1].id,
             "company_id": move.company_id.id,
-            "reversed_entry_id": origin and origin.id,
+            "reversed_entry_id": origin.id,
         }
 
     @api.model
@@ -385,7 +383,9 @@ class ServiceLedgerEntry(models.Model):
             )
             candidates[key].append(entry)
         vals_list = []
-        for line in lines.sorted(lambda line: (line.move_id.id, line.sequence, line.id)):
+        for line in lines.sorted(
+            lambda line: (line.move_id.id, line.sequence, line.id)
+        ):
             origin = None
             reversed_invoice = line.move_id.reversed_entry_id
             if line.move_id.move_type == "out_refund" and reversed_invoice:

@@ -5,7 +5,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import ServiceContractCommon
@@ -135,8 +135,24 @@ class TestServiceLedger(LedgerAssertions, ServiceContractCommon):
                 for e in entries
             ],
             [
-                ("sale", "post", 1.0, 100.0, 100.0, date(2026, 1, 1), date(2026, 1, 31)),
-                ("sale", "post", 1.0, 100.0, 100.0, date(2026, 2, 1), date(2026, 2, 28)),
+                (
+                    "sale",
+                    "post",
+                    1.0,
+                    100.0,
+                    100.0,
+                    date(2026, 1, 1),
+                    date(2026, 1, 31),
+                ),
+                (
+                    "sale",
+                    "post",
+                    1.0,
+                    100.0,
+                    100.0,
+                    date(2026, 2, 1),
+                    date(2026, 2, 28),
+                ),
             ],
         )
         self.assertEqual(entries.partner_id, self.customer)
@@ -193,7 +209,9 @@ class TestServiceLedger(LedgerAssertions, ServiceContractCommon):
         # Re-post: new sale entries for the same invoice lines.
         invoice.action_post()
         self._assert_count_grows(2)
-        reposted = self._entries([("invoice_id", "=", invoice.id), ("id", ">", undone[-1].id)])
+        reposted = self._entries(
+            [("invoice_id", "=", invoice.id), ("id", ">", undone[-1].id)]
+        )
         self.assertEqual(reposted.mapped("event"), ["post", "post"])
         self.assertEqual(reposted.invoice_line_id, entries.invoice_line_id)
         self._assert_contract_ledger(contract)
@@ -429,7 +447,9 @@ class TestServiceLedger(LedgerAssertions, ServiceContractCommon):
             groups="service_contract_invoicing.group_service_contract_user",
         )
         self.assertFalse(
-            self.env["service.ledger.entry"].with_user(user).search([("id", "=", entry.id)])
+            self.env["service.ledger.entry"]
+            .with_user(user)
+            .search([("id", "=", entry.id)])
         )
 
     def test_views(self):
