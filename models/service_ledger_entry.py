@@ -367,7 +367,9 @@ class ServiceLedgerEntry(models.Model):
         )
         if not lines:
             return self.browse()
-        originals = self.search(
+        # Whoever posts the credit note links it to the invoice's entries,
+        # even without the right to read the ledger.
+        originals = self.sudo().search(
             [
                 ("invoice_id", "in", invoices.reversed_entry_id.ids),
                 ("entry_type", "=", "sale"),

@@ -2,11 +2,13 @@
 from collections import defaultdict
 from datetime import date
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import ServiceContractCommon
 from .test_shipment_invoicing import TestShipmentInvoicingBase
@@ -372,6 +374,12 @@ class TestServiceLedger(LedgerAssertions, ServiceContractCommon):
         self.assertEqual(entry.contract_id, contract)
         self.assertEqual(entry.contract_line_id, contract.contract_line_ids)
         self._assert_count_grows(1)
+        # The ledger keeps its contracts.
+        with (
+            self.assertRaises(psycopg2.errors.ForeignKeyViolation),
+            mute_logger("odoo.sql_db"),
+        ):
+            contract.unlink()
 
     @freeze_time("2026-03-02")
     def test_locked_period(self):
@@ -579,6 +587,27 @@ class TestServiceLedgerShipments(LedgerAssertions, TestShipmentInvoicingBase):
         self.assertAlmostEqual(entry.amount_currency, 100.0)
         self.assertAlmostEqual(entry.amount, 200.0)
         self.assertEqual(entry.date, date(2026, 11, 20))
+
+    def test_invoicing_user_writes_the_ledger(self):
+        """An invoicing user who may not read the ledger posts, credits and
+        resets shipment invoices: the ledger writes itself."""
+        user = new_test_user(
+            self.env,
+            login="sci_ledger_billing",
+            groups="account.group_account_invoice,sales_team.group_sale_salesman",
+        )
+        Entry = self.env["service.ledger.entry"]
+        self.assertFalse(Entry.with_user(user).has_access("read"))
+        invoice = self._invoice_shipments([(self.p2, self.product_a, None)], post=False)
+        invoice.with_user(user).action_post()
+        credit_note = self._credit_note(invoice.with_user(user))
+        credit_note.with_user(user).action_post()
+        credit_note.with_user(user).button_draft()
+        self._assert_count_grows(3)
+        entries = self._entries([("stock_move_id", "=", self.move_p2_a.id)])
+        self.assertEqual(entries.mapped("event"), ["post", "credit_note", "reset"])
+        self.assertEqual(entries[1].reversed_entry_id, entries[0])
+        self._assert_move_ledger(self.move_p2_a)
 
     def test_consumed_entries(self):
         contract = self.env["contract.contract"].create(
