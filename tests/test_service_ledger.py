@@ -21,10 +21,23 @@ class LedgerAssertions:
         return self.env["service.ledger.entry"].search(domain or [], order="id")
 
     def _assert_count_grows(self, expected_new):
-        """No entry is ever deleted: the count only grows, by expected_new."""
-        count = self.env["service.ledger.entry"].search_count([])
-        self.assertEqual(count, self.ledger_count + expected_new)
-        self.ledger_count = count
+        """No entry is ever deleted nor changed: the ledger only grows, by
+        expected_new entries."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id, quantity, amount, amount_currency FROM service_ledger_entry"
+        )
+        rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        self.assertEqual(len(rows), len(self.ledger_rows) + expected_new)
+        for entry_id, values in self.ledger_rows.items():
+            self.assertEqual(rows.get(entry_id), values)
+        self.ledger_rows = rows
+
+    def _snapshot_ledger(self):
+        self.ledger_rows = {}
+        self._assert_count_grows(
+            self.env["service.ledger.entry"].sudo().search_count([])
+        )
 
     def _posted_total(self, lines):
         """Signed untaxed amounts of the posted invoice and credit note lines."""
@@ -71,7 +84,7 @@ class TestServiceLedger(LedgerAssertions, ServiceContractCommon):
 
     def setUp(self):
         super().setUp()
-        self.ledger_count = self.env["service.ledger.entry"].search_count([])
+        self._snapshot_ledger()
 
     def _run(self, contracts, when, post=True, combine=False):
         result = self.env["service.contract.invoicing"].run(
@@ -480,7 +493,7 @@ class TestServiceLedger(LedgerAssertions, ServiceContractCommon):
 class TestServiceLedgerShipments(LedgerAssertions, TestShipmentInvoicingBase):
     def setUp(self):
         super().setUp()
-        self.ledger_count = self.env["service.ledger.entry"].search_count([])
+        self._snapshot_ledger()
 
     def _assert_move_ledger(self, stock_move):
         entries = self._entries(
