@@ -427,6 +427,8 @@ class ServiceLedgerEntry(models.Model):
     def _sci_create_for_consumed(self, stock_moves):
         """Consumption entries for what ``stock_moves`` consumed since their
         last consumption entries."""
+        # Whoever marks the shipment consumed reads what was recorded before,
+        # even without the right to read the ledger.
         recorded = dict(
             self.sudo()._read_group(
                 [
@@ -468,7 +470,8 @@ class ServiceLedgerEntry(models.Model):
             vals.update({name: -entry[name] for name in SIGNED_FIELDS})
             vals.update(date=today, event=event, reversed_entry_id=entry.id)
             vals_list.append(vals)
-        # The flag first: the posting index only allows one live entry.
+        # The flag first: the posting index only allows one live entry. Users
+        # may only read entries: the ledger flags its own entries (sudo).
         flagged = to_reverse.sudo().with_context(**{LEDGER_WRITE_KEY: True})
         flagged.write({"is_reversed": True})
         flagged.flush_recordset(["is_reversed"])
