@@ -37,9 +37,11 @@ class AccountMove(models.Model):
     def button_draft(self):
         # Posted: undo the ledger entries (the draft keeps its contract
         # periods and posts them again). Cancelled: take the periods back.
-        customer = self.filtered(lambda move: move.move_type in CUSTOMER_MOVE_TYPES)
-        posted = customer.filtered(lambda move: move.state == "posted")
-        cancelled = customer.filtered(lambda move: move.state == "cancel")
+        posted = self.filtered(
+            lambda move: move.state == "posted"
+            and move.move_type in CUSTOMER_MOVE_TYPES
+        )
+        cancelled = self.filtered(lambda move: move.state == "cancel")
         cancelled._sci_check_periods_free()
         res = super().button_draft()
         posted._sci_reverse_ledger_entries(
