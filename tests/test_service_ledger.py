@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import ServiceContractCommon
@@ -647,3 +647,14 @@ class TestServiceLedgerShipments(LedgerAssertions, TestShipmentInvoicingBase):
             contract.sci_ledger_entry_count, 2, "sale entries of P1 have no contract"
         )
         self._assert_move_ledger(self.move_p1_a)
+
+
+@tagged("post_install", "-at_install")
+class TestServiceLedgerTour(HttpCase, TestShipmentInvoicingBase):
+    def test_service_ledger_tour(self):
+        invoice = self._invoice_shipments([(self.p1, self.product_a, 2.0)])
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "sci_service_ledger",
+            login="admin",
+        )
