@@ -32,5 +32,19 @@ registry.category("web_tour.tours").add("sci_service_ledger", {
             content: "The graph is drawn",
             trigger: ".o_graph_renderer canvas",
         },
+        {
+            content: "Back to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "Open the entry",
+            trigger: ".o_list_view .o_data_row:contains('SCI Widget') td[name='ref']",
+            run: "click",
+        },
+        {
+            content: "The entry's form shows what created it",
+            trigger: ".o_form_view .o_field_widget[name='event']:contains('Invoice Posted')",
+        },
     ],
 });
