@@ -658,3 +658,15 @@ class TestServiceLedgerTour(HttpCase, TestShipmentInvoicingBase):
             "sci_service_ledger",
             login="admin",
         )
+
+    def test_service_ledger_contract_tour(self):
+        contract = self.env["contract.contract"].create(
+            {"name": "SCI Service Contract", "partner_id": self.customer.id}
+        )
+        self.p1.contract_id = contract
+        self.p1.action_mark_consumed()
+        self.start_tour(
+            f"/odoo/action-contract.action_customer_contract/{contract.id}",
+            "sci_service_ledger_contract",
+            login="admin",
+        )

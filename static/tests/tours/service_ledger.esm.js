@@ -48,3 +48,22 @@ registry.category("web_tour.tours").add("sci_service_ledger", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sci_service_ledger_contract", {
+    steps: () => [
+        {
+            content: "The contract shows what it invoiced this year",
+            trigger: ".o_form_view .o_field_widget[name='sci_invoiced_this_year']",
+        },
+        {
+            content: "Open the contract's ledger entries",
+            trigger: ".o_form_view button[name='action_view_sci_ledger_entries']",
+            run: "click",
+        },
+        {
+            content: "The consumed shipment is in the ledger",
+            trigger:
+                ".o_list_view .o_data_row:contains('SCI Gadget') td[name='entry_type']:contains('Consumption')",
+        },
+    ],
+});
