@@ -63,7 +63,6 @@ class ServiceLedgerEntry(models.Model):
     _name = "service.ledger.entry"
     _description = "Service Ledger Entry"
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     date = fields.Date(
         string="Posting Date",
@@ -359,8 +358,9 @@ class ServiceLedgerEntry(models.Model):
     def _sci_create_for_invoices(self, invoices):
         """One entry per contract period or shipment line of the posted
         customer invoices and credit notes ``invoices``. A credit note line
-        credits the first uncredited entry of its reversed invoice with the same
-        product, contract line and shipment moves."""
+        credits the live entry of the invoice it reverses with the same
+        product, contract line and shipment moves (in order: several lines
+        with the same key credit several entries)."""
         lines = invoices.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
             and (line.contract_line_id or line.sci_stock_move_ids)
