@@ -23,6 +23,7 @@
         "views/account_move.xml",
         "views/stock_picking.xml",
         "wizards/shipment_line_select.xml",
+        "views/service_ledger_entry.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -5,6 +5,7 @@ from . import contract_contract
 from . import contract_line
 from . import res_config_settings
 from . import service_contract_invoicing
+from . import service_ledger_entry
 from . import stock_lot
 from . import stock_move
 from . import stock_picking

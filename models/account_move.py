@@ -1,11 +1,19 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
+
+CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    sci_ledger_entry_count = fields.Integer(
+        string="Service Ledger Entries",
+        compute="_compute_sci_ledger_entry_count",
+        groups="service_contract_invoicing.group_service_contract_user",
+    )
 
     def _sci_shipment_moves(self):
         """Customer shipment moves linked to the lines of ``self``."""
@@ -14,16 +22,130 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         # Lock the shipments before posting and check, after posting, their
         # invoiced quantities: two invoices posted at the same time over the
-        # same shipment cannot both pass.
-        customer_moves = ("out_invoice", "out_refund")
-        self.filtered(
-            lambda move: move.move_type in customer_moves
-        )._sci_shipment_moves()._sci_lock()
+        # same shipment cannot both pass. Then write the service ledger.
+        customer = self.filtered(lambda move: move.move_type in CUSTOMER_MOVE_TYPES)
+        customer._sci_check_contract_lines()
+        customer._sci_shipment_moves()._sci_lock()
         posted = super()._post(soft=soft)
-        posted.filtered(
-            lambda move: move.move_type in customer_moves
-        )._sci_shipment_moves()._sci_check_invoiced_quantity()
+        posted_customer = posted.filtered(
+            lambda move: move.move_type in CUSTOMER_MOVE_TYPES
+        )
+        posted_customer._sci_shipment_moves()._sci_check_invoiced_quantity()
+        self.env["service.ledger.entry"]._sci_create_for_invoices(posted_customer)
         return posted
+
+    def button_draft(self):
+        # Posted: undo the ledger entries (the draft keeps its contract
+        # periods and posts them again). Cancelled: take the periods back.
+        posted = self.filtered(
+            lambda move: move.state == "posted"
+            and move.move_type in CUSTOMER_MOVE_TYPES
+        )
+        cancelled = self.filtered(lambda move: move.state == "cancel")
+        cancelled._sci_check_periods_free()
+        res = super().button_draft()
+        posted._sci_reverse_ledger_entries(
+            self.env.context.get("sci_ledger_event", "reset")
+        )
+        cancelled.invoice_line_ids._sci_reclaim_periods()
+        return res
+
+    def button_cancel(self):
+        # A cancelled invoice frees its contract periods: they can be invoiced
+        # again. A posted one is reset to draft first (by Odoo), its ledger
+        # entries are reversed as "cancelled".
+        to_cancel = self.filtered(lambda move: move.state != "cancel")
+        res = super(
+            AccountMove, self.with_context(sci_ledger_event="cancel")
+        ).button_cancel()
+        to_cancel.filtered(
+            lambda move: move.state == "cancel"
+        ).invoice_line_ids._sci_release_periods()
+        return res
+
+    # === Service ledger ===
+
+    def _sci_check_contract_lines(self):
+        """Refuse to post a contract period whose contract line was deleted:
+        the ledger could not tell which contract it belongs to."""
+        for line in self.invoice_line_ids:
+            if line.sci_period_start and not line.contract_line_id:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(move)s, line %(line)s: the contract line of "
+                        "period %(start)s - %(end)s was deleted. Remove this "
+                        "invoice line, or cancel the invoice and invoice the "
+                        "contract again.",
+                        move=line.move_id.display_name,
+                        line=line.name,
+                        start=line.sci_period_start,
+                        end=line.sci_period_end,
+                    )
+                )
+
+    def _sci_ledger_entries(self):
+        # Reading the whole ledger of the documents, whoever undoes them.
+        return (
+            self.env["service.ledger.entry"]
+            .sudo()
+            .search([("invoice_id", "in", self.ids)], order="id")
+        )
+
+    def _sci_reverse_ledger_entries(self, event):
+        return self._sci_ledger_entries()._sci_reverse(event)
+
+    def _sci_check_periods_free(self):
+        """A cancelled invoice reset to draft holds its contract periods
+        again: refuse when another invoice invoiced them meanwhile."""
+        lines = self.invoice_line_ids.filtered(
+            lambda line: line.contract_line_id and line.sci_period_start
+        )
+        if not lines:
+            return
+        others = self.env["account.move.line"].search(
+            [
+                ("contract_line_id", "in", lines.contract_line_id.ids),
+                ("sci_period_start", "in", list(set(lines.mapped("sci_period_start")))),
+                ("parent_state", "!=", "cancel"),
+                ("move_id", "not in", self.ids),
+            ]
+        )
+        taken = {
+            (other.contract_line_id.id, other.sci_period_start): other
+            for other in others
+        }
+        for line in lines:
+            other = taken.get((line.contract_line_id.id, line.sci_period_start))
+            if other:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(move)s cannot be reset to draft: period "
+                        "%(start)s - %(end)s of contract %(contract)s is already "
+                        "on invoice %(other)s. Keep it cancelled.",
+                        move=line.move_id.display_name,
+                        start=line.sci_period_start,
+                        end=line.sci_period_end,
+                        contract=line.contract_line_id.contract_id.display_name,
+                        other=other.move_id.display_name,
+                    )
+                )
+
+    def _compute_sci_ledger_entry_count(self):
+        counts = dict(
+            self.env["service.ledger.entry"]._read_group(
+                [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.sci_ledger_entry_count = counts.get(move, 0)
+
+    def action_view_sci_ledger_entries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_contract_invoicing.service_ledger_entry_action"
+        )
+        action["domain"] = [("invoice_id", "=", self.id)]
+        return action
 
     def action_sci_get_shipment_lines(self):
         """Open Get Shipment Lines on a draft customer invoice."""

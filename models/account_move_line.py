@@ -1,5 +1,7 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -52,3 +54,63 @@ class AccountMoveLine(models.Model):
         res = super()._copy_data_extend_business_fields(values)
         values["sci_stock_move_ids"] = [(6, None, self.sci_stock_move_ids.ids)]
         return res
+
+    def unlink(self):
+        # Deleting a period line of a draft invoice frees the period.
+        self.filtered(lambda line: line.parent_state == "draft")._sci_release_periods()
+        return super().unlink()
+
+    def _sci_period_lines(self):
+        return self.filtered(
+            lambda line: line.contract_line_id
+            and line.sci_period_start
+            and line.sci_period_end
+        )
+
+    def _sci_release_periods(self):
+        """Give the contract periods of ``self`` back to their contract lines,
+        when they are the latest invoiced ones: the last invoiced date goes
+        back to the day before the earliest released period (no date when that
+        is the line's start), so these periods are invoiced again. A period
+        followed by invoiced ones stays a gap: the dates are left alone."""
+        periods = defaultdict(dict)
+        for line in self._sci_period_lines():
+            periods[line.contract_line_id][line.sci_period_end] = line.sci_period_start
+        by_date = defaultdict(list)
+        for contract_line, starts_by_end in periods.items():
+            last = contract_line.last_date_invoiced
+            while last and last in starts_by_end:
+                last = fields.Date.subtract(starts_by_end.pop(last), days=1)
+            if last == contract_line.last_date_invoiced:
+                continue
+            if contract_line.date_start and last < contract_line.date_start:
+                last = False
+            by_date[last].append(contract_line.id)
+        self._sci_write_last_date_invoiced(by_date)
+
+    def _sci_reclaim_periods(self):
+        """The contract periods of ``self`` (a cancelled invoice back to
+        draft) are invoiced again: move the last invoiced date of their lines
+        over those that follow it."""
+        periods = defaultdict(dict)
+        for line in self._sci_period_lines():
+            periods[line.contract_line_id][line.sci_period_start] = line.sci_period_end
+        by_date = defaultdict(list)
+        for contract_line, ends_by_start in periods.items():
+            last = contract_line.last_date_invoiced
+            while True:
+                start = (
+                    fields.Date.add(last, days=1) if last else contract_line.date_start
+                )
+                if start not in ends_by_start:
+                    break
+                last = ends_by_start.pop(start)
+            if last != contract_line.last_date_invoiced:
+                by_date[last].append(contract_line.id)
+        self._sci_write_last_date_invoiced(by_date)
+
+    def _sci_write_last_date_invoiced(self, by_date):
+        # As invoicing does: a locked contract lets its invoiced dates move.
+        ContractLine = self.env["contract.line"].with_context(sci_skip_lock_check=True)
+        for last, line_ids in by_date.items():
+            ContractLine.browse(line_ids).write({"last_date_invoiced": last})

@@ -133,6 +133,22 @@ class ContractContract(models.Model):
         compute="_compute_can_invoice",
         help="Signed, Locked, not cancelled and invoiced by period.",
     )
+    sci_company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    sci_invoiced_this_year = fields.Monetary(
+        string="Invoiced this Year",
+        compute="_compute_sci_ledger",
+        currency_field="sci_company_currency_id",
+        groups="service_contract_invoicing.group_service_contract_user",
+        help="Sale entries of the service ledger dated this calendar year, net "
+        "of credit notes and undone invoices, in the company's currency.",
+    )
+    sci_ledger_entry_count = fields.Integer(
+        string="Service Ledger Entries",
+        compute="_compute_sci_ledger",
+        groups="service_contract_invoicing.group_service_contract_user",
+    )
 
     # === Computes ===
 
@@ -185,6 +201,30 @@ class ContractContract(models.Model):
     def _compute_can_invoice(self):
         for contract in self:
             contract.can_invoice = not contract._sci_not_invoiceable_reason()
+
+    def _compute_sci_ledger(self):
+        Entry = self.env["service.ledger.entry"]
+        today = fields.Date.context_today(self)
+        counts = dict(
+            Entry._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        amounts = dict(
+            Entry._read_group(
+                [
+                    ("contract_id", "in", self.ids),
+                    ("entry_type", "=", "sale"),
+                    ("date", ">=", today.replace(month=1, day=1)),
+                    ("date", "<=", today.replace(month=12, day=31)),
+                ],
+                ["contract_id"],
+                ["amount:sum"],
+            )
+        )
+        for contract in self:
+            contract.sci_ledger_entry_count = counts.get(contract, 0)
+            contract.sci_invoiced_this_year = amounts.get(contract, 0.0)
 
     # === Constraints ===
 
@@ -564,6 +604,14 @@ class ContractContract(models.Model):
                 )
             )
         return True
+
+    def action_view_sci_ledger_entries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_contract_invoicing.service_ledger_entry_action"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        return action
 
     # === Invoicing ===
 

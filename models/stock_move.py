@@ -304,5 +304,7 @@ class StockMove(models.Model):
 
     def _sci_on_consumed(self):
         """Hook called on the moves just consumed under their picking's
-        contract (``picking_id.contract_id``, ``sci_qty_consumed``)."""
+        contract (``picking_id.contract_id``, ``sci_qty_consumed``): records
+        what they consumed in the service ledger."""
+        self.env["service.ledger.entry"]._sci_create_for_consumed(self)
         return True

@@ -1,0 +1,488 @@
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Service ledger: one append-only entry per posted contract period or
+shipment line, and per consumed shipment move.
+
+Entries are never edited nor deleted. Undoing a posting (reset to draft,
+cancel) creates opposite entries linked to the originals
+(``reversed_entry_id``) and flags the originals ``is_reversed``. A credit note
+is a posting of its own: its entries have negative quantities and amounts and
+point to the invoice entries they credit.
+"""
+
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_compare
+
+# Context key allowing the ledger's own code to create entries and flag them
+# reversed. Nothing else may create, change or delete an entry.
+LEDGER_WRITE_KEY = "sci_ledger_internal_write"
+
+ENTRY_TYPES = [
+    ("sale", "Sale"),
+    ("consume", "Consumption"),
+]
+EVENTS = [
+    ("post", "Invoice Posted"),
+    ("credit_note", "Credit Note Posted"),
+    ("consume", "Shipment Consumed"),
+    ("reset", "Reset to Draft"),
+    ("cancel", "Cancelled"),
+]
+# Postings, each undone at most once by one of the UNDO_EVENTS.
+POSTING_EVENTS = ("post", "credit_note", "consume")
+UNDO_EVENTS = ("reset", "cancel")
+# Copied as they are on the opposite entry that undoes a posting.
+COPIED_FIELDS = (
+    "entry_type",
+    "partner_id",
+    "contract_id",
+    "contract_line_id",
+    "lot_id",
+    "product_id",
+    "uom_id",
+    "price_unit",
+    "discount",
+    "currency_id",
+    "period_start",
+    "period_end",
+    "invoice_id",
+    "invoice_line_id",
+    "ref",
+    "stock_move_id",
+    "stock_move_ids",
+    "picking_id",
+    "company_id",
+)
+SIGNED_FIELDS = ("quantity", "amount_currency", "amount")
+
+
+class ServiceLedgerEntry(models.Model):
+    _name = "service.ledger.entry"
+    _description = "Service Ledger Entry"
+    _order = "date desc, id desc"
+
+    date = fields.Date(
+        string="Posting Date",
+        required=True,
+        readonly=True,
+        index=True,
+        help="Accounting date of the invoice or credit note; day of the reset, "
+        "cancellation or consumption otherwise.",
+    )
+    entry_type = fields.Selection(
+        selection=ENTRY_TYPES,
+        string="Type",
+        required=True,
+        readonly=True,
+        index=True,
+        help="Sale: a contract period or a shipment invoiced (negative on "
+        "credit notes and when an invoice is reset or cancelled). "
+        "Consumption: a shipment consumed under a contract, not invoiced.",
+    )
+    event = fields.Selection(
+        selection=EVENTS,
+        required=True,
+        readonly=True,
+        help="What created the entry.",
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    contract_id = fields.Many2one(
+        comodel_name="contract.contract",
+        string="Contract",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    contract_line_id = fields.Many2one(
+        comodel_name="contract.line",
+        string="Contract Line",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    lot_id = fields.Many2one(
+        comodel_name="stock.lot",
+        string="Service Item",
+        readonly=True,
+        ondelete="set null",
+    )
+    product_id = fields.Many2one(
+        comodel_name="product.product",
+        string="Product",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    uom_id = fields.Many2one(
+        comodel_name="uom.uom", string="Unit", readonly=True, ondelete="restrict"
+    )
+    quantity = fields.Float(
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="Negative on credit notes and on the entries undoing a posting.",
+    )
+    price_unit = fields.Float(
+        string="Unit Price", digits="Product Price", readonly=True
+    )
+    discount = fields.Float(string="Discount (%)", digits="Discount", readonly=True)
+    currency_id = fields.Many2one(
+        comodel_name="res.currency",
+        string="Currency",
+        required=True,
+        readonly=True,
+    )
+    amount_currency = fields.Monetary(
+        string="Amount",
+        currency_field="currency_id",
+        readonly=True,
+        help="Untaxed amount in the document's currency: positive for "
+        "invoices, negative for credit notes and undone postings.",
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount = fields.Monetary(
+        string="Amount (Company Currency)",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Untaxed amount in the company's currency, as booked on the "
+        "income account.",
+    )
+    period_start = fields.Date(string="Period From", readonly=True)
+    period_end = fields.Date(string="Period To", readonly=True)
+    invoice_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Invoice",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    invoice_line_id = fields.Many2one(
+        comodel_name="account.move.line",
+        string="Invoice Line",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    ref = fields.Char(
+        string="Reference",
+        readonly=True,
+        help="Number of the invoice or name of the transfer, kept when the "
+        "draft invoice is deleted later.",
+    )
+    stock_move_id = fields.Many2one(
+        comodel_name="stock.move",
+        string="Shipment Move",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="First shipment move of the line (see Shipment Moves).",
+    )
+    stock_move_ids = fields.Many2many(
+        comodel_name="stock.move",
+        relation="service_ledger_entry_stock_move_rel",
+        column1="entry_id",
+        column2="stock_move_id",
+        string="Shipment Moves",
+        readonly=True,
+    )
+    picking_id = fields.Many2one(
+        comodel_name="stock.picking",
+        string="Transfer",
+        readonly=True,
+        ondelete="set null",
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    reversed_entry_id = fields.Many2one(
+        comodel_name="service.ledger.entry",
+        string="Reversal Of",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The entry this one undoes (reset, cancellation) or credits "
+        "(credit note).",
+    )
+    reversal_entry_ids = fields.One2many(
+        comodel_name="service.ledger.entry",
+        inverse_name="reversed_entry_id",
+        string="Reversals",
+        readonly=True,
+    )
+    is_reversed = fields.Boolean(
+        string="Reversed",
+        readonly=True,
+        help="The posting was undone: its invoice was reset to draft or "
+        "cancelled and an opposite entry was created. A credit note does not "
+        "mark the invoice's entries reversed: it is a posting of its own.",
+    )
+
+    def init(self):
+        res = super().init()
+        # One live posting per invoice line and type: a reset invoice line
+        # posted again gets a new entry once the old one is reversed.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON service_ledger_entry "
+                "(invoice_line_id, entry_type) WHERE invoice_line_id IS NOT NULL "
+                "AND event IN %s AND is_reversed IS NOT TRUE",
+                SQL.identifier("service_ledger_entry_posting_uniq"),
+                POSTING_EVENTS,
+            )
+        )
+        # A posting is undone once.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON service_ledger_entry "
+                "(reversed_entry_id) WHERE event IN %s",
+                SQL.identifier("service_ledger_entry_undo_uniq"),
+                UNDO_EVENTS,
+            )
+        )
+        return res
+
+    @api.depends("ref", "product_id", "entry_type")
+    def _compute_display_name(self):
+        types = dict(self._fields["entry_type"]._description_selection(self.env))
+        for entry in self:
+            entry.display_name = " - ".join(
+                part
+                for part in (
+                    entry.ref,
+                    types.get(entry.entry_type),
+                    entry.product_id.display_name,
+                )
+                if part
+            )
+
+    # === Append only ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._sci_check_internal()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._sci_check_internal()
+        return super().write(vals)
+
+    def unlink(self):
+        self._sci_check_internal()
+        return super().unlink()
+
+    def _sci_check_internal(self):
+        if not self.env.context.get(LEDGER_WRITE_KEY):
+            raise UserError(
+                self.env._(
+                    "Service ledger entries are created when invoices and credit "
+                    "notes are posted and shipments consumed; they cannot be "
+                    "created, changed or deleted by hand. Reset the invoice to "
+                    "draft or issue a credit note to correct them."
+                )
+            )
+
+    @api.model
+    def _sci_create(self, vals_list):
+        """Create the entries of one posting, all at once."""
+        if not vals_list:
+            return self.browse()
+        # Entries are written by whoever posts an invoice or consumes a
+        # shipment, and users may only read them: the ledger writes itself.
+        entries = self.sudo().with_context(**{LEDGER_WRITE_KEY: True}).create(vals_list)
+        # Totals computed from the ledger are read again.
+        self.env["contract.contract"].invalidate_model(
+            ["sci_invoiced_this_year", "sci_ledger_entry_count"]
+        )
+        self.env["account.move"].invalidate_model(["sci_ledger_entry_count"])
+        return self.browse(entries.ids)
+
+    # === Postings ===
+
+    @api.model
+    def _sci_prepare_invoice_line_values(self, line, origin=None):
+        """Values of the entry of a posted customer invoice or credit note
+        line; ``origin`` is the invoice entry a credit note line credits."""
+        origin = origin or self.browse()
+        move = line.move_id
+        sign = -1 if move.move_type == "out_refund" else 1
+        moves = line.sci_stock_move_ids.sorted(lambda m: (m.date, m.id))
+        contract_line = line.contract_line_id
+        contract = contract_line.contract_id or moves.picking_id.contract_id[:1]
+        return {
+            "date": move.date,
+            "entry_type": "sale",
+            "event": "credit_note" if sign < 0 else "post",
+            "partner_id": move.commercial_partner_id.id,
+            "contract_id": contract.id,
+            "contract_line_id": contract_line.id,
+            "lot_id": contract_line.lot_id.id or origin.lot_id.id,
+            "product_id": line.product_id.id,
+            "uom_id": line.product_uom_id.id,
+            "quantity": sign * line.quantity,
+            "price_unit": line.price_unit,
+            "discount": line.discount,
+            "currency_id": line.currency_id.id,
+            "amount_currency": sign * line.price_subtotal,
+            "amount": -line.balance,
+            "period_start": line.sci_period_start or origin.period_start,
+            "period_end": line.sci_period_end or origin.period_end,
+            "invoice_id": move.id,
+            "invoice_line_id": line.id,
+            "ref": move.name,
+            "stock_move_id": moves[:1].id,
+            "stock_move_ids": [fields.Command.set(moves.ids)],
+            "picking_id": moves.picking_id[:1].id,
+            "company_id": move.company_id.id,
+            "reversed_entry_id": origin.id,
+        }
+
+    @api.model
+    def _sci_origin_key(self, product, contract_line, stock_moves):
+        return (product.id, contract_line.id, frozenset(stock_moves.ids))
+
+    @api.model
+    def _sci_create_for_invoices(self, invoices):
+        """One entry per contract period or shipment line of the posted
+        customer invoices and credit notes ``invoices``. A credit note line
+        credits the live entry of the invoice it reverses with the same
+        product, contract line and shipment moves (in order: several lines
+        with the same key credit several entries)."""
+        lines = invoices.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+            and (line.contract_line_id or line.sci_stock_move_ids)
+        )
+        if not lines:
+            return self.browse()
+        # Whoever posts the credit note links it to the invoice's entries,
+        # even without the right to read the ledger.
+        originals = self.sudo().search(
+            [
+                ("invoice_id", "in", invoices.reversed_entry_id.ids),
+                ("entry_type", "=", "sale"),
+                ("event", "=", "post"),
+                ("is_reversed", "=", False),
+            ],
+            order="id",
+        )
+        candidates = defaultdict(list)
+        for entry in originals:
+            key = (entry.invoice_id.id,) + self._sci_origin_key(
+                entry.product_id, entry.contract_line_id, entry.stock_move_ids
+            )
+            candidates[key].append(entry)
+        vals_list = []
+        for line in lines.sorted(
+            lambda line: (line.move_id.id, line.sequence, line.id)
+        ):
+            origin = None
+            reversed_invoice = line.move_id.reversed_entry_id
+            if line.move_id.move_type == "out_refund" and reversed_invoice:
+                key = (reversed_invoice.id,) + self._sci_origin_key(
+                    line.product_id, line.contract_line_id, line.sci_stock_move_ids
+                )
+                if candidates[key]:
+                    origin = candidates[key].pop(0)
+            vals_list.append(self._sci_prepare_invoice_line_values(line, origin))
+        return self._sci_create(vals_list)
+
+    @api.model
+    def _sci_prepare_consumed_values(self, move, quantity):
+        picking = move.picking_id
+        lots = move.move_line_ids.lot_id
+        return {
+            "date": fields.Date.context_today(self),
+            "entry_type": "consume",
+            "event": "consume",
+            "partner_id": picking.partner_id.commercial_partner_id.id,
+            "contract_id": picking.contract_id.id,
+            "lot_id": lots.id if len(lots) == 1 else False,
+            "product_id": move.product_id.id,
+            "uom_id": move.product_uom.id,
+            "quantity": quantity,
+            "currency_id": move.company_id.currency_id.id,
+            "amount_currency": 0.0,
+            "amount": 0.0,
+            "ref": picking.name or move.reference,
+            "stock_move_id": move.id,
+            "stock_move_ids": [fields.Command.set(move.ids)],
+            "picking_id": picking.id,
+            "company_id": move.company_id.id,
+        }
+
+    @api.model
+    def _sci_create_for_consumed(self, stock_moves):
+        """Consumption entries for what ``stock_moves`` consumed since their
+        last consumption entries."""
+        # Whoever marks the shipment consumed reads what was recorded before,
+        # even without the right to read the ledger.
+        recorded = dict(
+            self.sudo()._read_group(
+                [
+                    ("stock_move_id", "in", stock_moves.ids),
+                    ("entry_type", "=", "consume"),
+                ],
+                ["stock_move_id"],
+                ["quantity:sum"],
+            )
+        )
+        vals_list = []
+        for move in stock_moves:
+            quantity = move.sci_qty_consumed - recorded.get(move, 0.0)
+            if (
+                float_compare(
+                    quantity, 0.0, precision_rounding=move.product_uom.rounding
+                )
+                > 0
+            ):
+                vals_list.append(self._sci_prepare_consumed_values(move, quantity))
+        return self._sci_create(vals_list)
+
+    # === Undoing postings ===
+
+    def _sci_reverse(self, event):
+        """Undo the postings ``self`` with opposite entries, dated today."""
+        to_reverse = self.filtered(
+            lambda entry: entry.event in POSTING_EVENTS and not entry.is_reversed
+        )
+        if not to_reverse:
+            return self.browse()
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for entry in to_reverse:
+            vals = {
+                name: entry._fields[name].convert_to_write(entry[name], entry)
+                for name in COPIED_FIELDS
+            }
+            vals.update({name: -entry[name] for name in SIGNED_FIELDS})
+            vals.update(date=today, event=event, reversed_entry_id=entry.id)
+            vals_list.append(vals)
+        # The flag first: the posting index only allows one live entry. Users
+        # may only read entries: the ledger flags its own entries (sudo).
+        flagged = to_reverse.sudo().with_context(**{LEDGER_WRITE_KEY: True})
+        flagged.write({"is_reversed": True})
+        flagged.flush_recordset(["is_reversed"])
+        return self._sci_create(vals_list)
+
+    # === Actions ===
+
+    def action_open_document(self):
+        self.ensure_one()
+        if self.invoice_id:
+            return self.invoice_id._get_records_action()
+        if self.picking_id:
+            return self.picking_id._get_records_action()
+        return False
