@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Take the screenshots of README.md and the Apps page (static/description).
+
+Runs against an Odoo with the addon and its demo data (`make run`):
+
+    .venv/bin/python tools/screenshots.py --url http://localhost:8069 \\
+        --out static/description
+
+Starts headless Chromium, logs in as admin through the Chrome DevTools
+Protocol, opens each screen, waits until the web client is idle and saves a
+PNG. It prepares what the screens need through JSON-RPC: a draft invoice for
+Get Shipment Lines, and one posted contract invoice so that the service
+ledger is not empty (once: a second run reuses them).
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import requests
+import websocket
+
+WIDTH, HEIGHT = 1440, 900
+# The web client is idle: no RPC under way, no blocked UI.
+IDLE = "!document.querySelector('.o_loading_indicator, .o_blockUI')"
+ERROR = ".o_error_dialog, .o_dialog .modal-title.text-danger"
+CONTRACTS = "/odoo/action-contract.action_customer_contract"
+
+
+class Odoo:
+    """JSON-RPC client with a logged-in session."""
+
+    def __init__(self, url, db, login, password):
+        self.url = url.rstrip("/")
+        self.session = requests.Session()
+        self.call("/web/session/authenticate", db=db, login=login, password=password)
+        self.session_id = self.session.cookies["session_id"]
+
+    def call(self, path, **params):
+        response = self.session.post(
+            self.url + path,
+            json={"jsonrpc": "2.0", "method": "call", "params": params},
+            timeout=120,
+        )
+        response.raise_for_status()
+        body = response.json()
+        if body.get("error"):
+            error = body["error"]
+            raise RuntimeError(f"{path}: {error['data'].get('message') or error}")
+        return body["result"]
+
+    def rpc(self, model, method, *args, **kwargs):
+        return self.call(
+            f"/web/dataset/call_kw/{model}/{method}",
+            model=model,
+            method=method,
+            args=list(args),
+            kwargs=kwargs,
+        )
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        rows = self.rpc(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            ["res_id"],
+        )
+        if not rows:
+            raise RuntimeError(f"{xmlid} not found: is the demo data loaded?")
+        return rows[0]["res_id"]
+
+
+class Browser:
+    """Headless Chromium driven through the DevTools Protocol."""
+
+    def __init__(self, chromium):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.profile = tempfile.mkdtemp(prefix="sci-screenshots-")
+        self.process = subprocess.Popen(
+            [
+                chromium,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--remote-debugging-port={port}",
+                f"--user-data-dir={self.profile}",
+                f"--window-size={WIDTH},{HEIGHT}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                targets = requests.get(f"http://127.0.0.1:{port}/json/list", timeout=5)
+                page = next(t for t in targets.json() if t["type"] == "page")
+                break
+            except (requests.ConnectionError, StopIteration):
+                if time.monotonic() > deadline:
+                    self.close()
+                    raise RuntimeError("Chromium did not start") from None
+                time.sleep(0.2)
+        # No Origin header: Chromium refuses unknown origins.
+        self.ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], suppress_origin=True, timeout=120
+        )
+        self.last_id = 0
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    def send(self, method, **params):
+        self.last_id += 1
+        self.ws.send(
+            json.dumps({"id": self.last_id, "method": method, "params": params})
+        )
+        while True:  # events are not enabled, but skip any
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.last_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message["result"]
+
+    def evaluate(self, expression):
+        result = self.send(
+            "Runtime.evaluate",
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, selector, timeout=60):
+        """Wait until `selector` matches and the web client is idle."""
+        ready = (
+            f"document.readyState === 'complete' && !window.sciOldPage"
+            f" && !!document.querySelector({json.dumps(selector)}) && {IDLE}"
+        )
+        error = f"!!document.querySelector({json.dumps(ERROR)})"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:  # fails while the page is being replaced
+                if self.evaluate(ready):
+                    return
+                if self.evaluate(error):
+                    raise RuntimeError(f"error dialog while waiting for {selector}")
+            except RuntimeError as e:
+                if "error dialog" in str(e) or time.monotonic() > deadline:
+                    raise
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"timeout waiting for {selector}")
+            time.sleep(0.25)
+
+    def navigate(self, url):
+        self.evaluate("window.sciOldPage = true")
+        self.send("Page.navigate", url=url)
+
+    def screenshot(self, path):
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+
+    def close(self):
+        if getattr(self, "ws", None):
+            self.ws.close()
+        self.process.terminate()
+        self.process.wait(10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def click(selector):
+    return f"document.querySelector({json.dumps(selector)}).click()"
+
+
+# Screens: (file name, prepare(odoo) -> path to open, steps). A step is
+# (JavaScript to run or None, selector to wait for). In this order: the
+# preview of Create Contract Invoices comes before the Bluewater contract is
+# invoiced for the ledger.
+def contract_form(odoo):
+    acme = odoo.ref("service_contract_invoicing.contract_demo_acme_maintenance")
+    return f"{CONTRACTS}/{acme}"
+
+
+def draft_invoice(odoo):
+    """A draft invoice, without lines, of the customer with shipments."""
+    acme = odoo.ref("service_contract_invoicing.partner_demo_acme")
+    domain = [
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "draft"),
+        ("partner_id", "=", acme),
+        ("invoice_line_ids", "=", False),
+    ]
+    ids = odoo.rpc("account.move", "search", domain, limit=1)
+    invoice = (
+        ids[0]
+        if ids
+        else odoo.rpc(
+            "account.move", "create", {"move_type": "out_invoice", "partner_id": acme}
+        )
+    )
+    return f"/odoo/action-account.action_move_out_invoice_type/{invoice}"
+
+
+def posted_ledger(odoo):
+    """Invoice and post the Bluewater contract once, for ledger entries."""
+    if not odoo.rpc("service.ledger.entry", "search_count", []):
+        contract = odoo.ref(
+            "service_contract_invoicing.contract_demo_bluewater_hosting"
+        )
+        action = odoo.rpc(
+            "contract.contract", "action_create_service_invoice", [contract]
+        )
+        odoo.rpc("account.move", "action_post", [action["res_id"]])
+    return "/odoo/action-service_contract_invoicing.service_ledger_entry_action"
+
+
+MODAL = ".modal .o_form_view"
+SHOTS = [
+    (
+        "contract_form",
+        contract_form,
+        [(None, ".o_form_view .o_field_widget[name=next_period_date_start]")],
+    ),
+    ("contract_list", lambda odoo: CONTRACTS, [(None, ".o_list_view .o_data_row")]),
+    (
+        "create_contract_invoices",
+        lambda odoo: CONTRACTS,
+        [
+            (None, ".o_list_view .o_data_row"),
+            (
+                "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
+                "'service_contract_invoicing.contract_invoice_create_action')",
+                f"{MODAL} input[data-value=preview]",
+            ),
+            (
+                click(f"{MODAL} input[data-value=preview]"),
+                f"{MODAL} input[data-value=preview]:checked",
+            ),
+            (
+                click(".modal button[name=action_run]"),
+                f"{MODAL} .o_field_widget[name=line_ids] .o_data_row",
+            ),
+        ],
+    ),
+    (
+        "get_shipment_lines",
+        draft_invoice,
+        [
+            (None, ".o_form_view button[name=action_sci_get_shipment_lines]"),
+            (
+                click(".o_form_view button[name=action_sci_get_shipment_lines]"),
+                f"{MODAL} .o_field_widget[name=line_ids] .o_data_row",
+            ),
+            (
+                click(".modal button[name=action_select_all]"),
+                f"{MODAL} .o_data_row .o_boolean_toggle input:checked",
+            ),
+        ],
+    ),
+    ("service_ledger", posted_ledger, [(None, ".o_list_view .o_data_row")]),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default="service_contract_demo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--out", default="static/description")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--only", nargs="*", help="names of the screens to take")
+    args = parser.parse_args()
+
+    odoo = Odoo(args.url, args.db, args.login, args.password)
+    os.makedirs(args.out, exist_ok=True)
+    browser = Browser(args.chromium)
+    try:
+        browser.send(
+            "Network.setCookie",
+            name="session_id",
+            value=odoo.session_id,
+            url=odoo.url,
+            httpOnly=True,
+        )
+        for name, prepare, steps in SHOTS:
+            if args.only and name not in args.only:
+                continue
+            browser.navigate(odoo.url + prepare(odoo))
+            for script, selector in steps:
+                if script:
+                    browser.evaluate(script)
+                browser.wait_for(selector)
+            time.sleep(1.5)  # animations, lazy widgets
+            browser.wait_for(selector)
+            path = os.path.join(args.out, f"{name}.png")
+            browser.screenshot(path)
+            print(path)
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
