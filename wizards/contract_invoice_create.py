@@ -280,6 +280,7 @@ class ContractInvoiceCreate(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Create Contract Invoices"),
+            "context": dict(self.env.context, dialog_size="extra-large"),
         }
 
     def action_back(self):
