@@ -119,11 +119,17 @@ prepare_venv() {
     echo "$want" >"$stamp"
 }
 
+# Folder holding a link named after the addon to this checkout. It lies
+# outside the checkout: a link inside it would loop (Odoo's translation export
+# walks the addons path following links).
+ADDONS_LINK_DIR="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/$ADDON/$(echo "$REPO" | sha1sum | cut -c1-12)"
+ADDON_DIR="$ADDONS_LINK_DIR/$ADDON"
+
 # The addons path: Odoo's own addons, the addons installed as wheels (OCA
 # contract) and this repository under its technical name.
 addons_path() {
-    mkdir -p "$STATE/addons"
-    ln -sfn "$REPO" "$STATE/addons/$ADDON"
+    mkdir -p "$ADDONS_LINK_DIR"
+    ln -sfn "$REPO" "$ADDON_DIR"
     local paths cache="$VENV/.sci-addons-path"
     # Importing odoo takes a second: the answer is kept with the venv.
     if [ -s "$cache" ]; then
@@ -141,7 +147,7 @@ EOF
 )
         echo "$paths" >"$cache"
     fi
-    echo "$paths,$STATE/addons"
+    echo "$paths,$ADDONS_LINK_DIR"
 }
 
 # Sets PG_BIN to a folder holding the PostgreSQL server programs: the one
