@@ -65,6 +65,35 @@ class ContractLine(models.Model):
                     )
                 )
 
+    @api.constrains("lot_id", "contract_id")
+    def _check_lot_customer(self):
+        for line in self.filtered("lot_id"):
+            # Validation only: who saves the contract may have no Inventory
+            # rights to read the item's deliveries.
+            lot = line.lot_id.sudo()
+            if lot.product_id.tracking != "serial":
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s: the Service Item %(lot)s is not a "
+                        "serial number. Choose a serial-numbered item.",
+                        contract=line.contract_id.display_name,
+                        lot=lot.display_name,
+                    )
+                )
+            delivered_to = lot.last_delivery_partner_id.commercial_partner_id
+            customer = line.contract_id.partner_id.commercial_partner_id
+            if delivered_to and delivered_to != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s: the Service Item %(lot)s was last "
+                        "delivered to %(other)s, not to %(customer)s.",
+                        contract=line.contract_id.display_name,
+                        lot=lot.display_name,
+                        other=delivered_to.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+
     @api.depends("contract_id.invoice_period")
     def _compute_recurring_next_date(self):
         res = super()._compute_recurring_next_date()

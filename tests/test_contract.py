@@ -252,6 +252,61 @@ class TestContract(ServiceContractCommon):
             ]
         )
         self.assertEqual(lot.service_contract_count, 1)
+        # Serial numbers only, and only the customer's own items.
+        batch_product = self._create_product(
+            name="Oil", is_storable=True, tracking="lot"
+        )
+        batch = self.env["stock.lot"].create(
+            {"name": "LOT-1", "product_id": batch_product.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "is not a serial number"):
+            self._create_contract(
+                sign=False,
+                lines=[
+                    {"product_id": self.service.id, "price_unit": 1, "lot_id": batch.id}
+                ],
+            )
+        other = self.env["stock.lot"].create({"name": "SN-2", "product_id": product.id})
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            product, warehouse.lot_stock_id, 1, lot_id=other
+        )
+        picking = self.env["stock.picking"].create(
+            {
+                "partner_id": self.customer_b.id,
+                "picking_type_id": warehouse.out_type_id.id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Boiler",
+                            "product_id": product.id,
+                            "product_uom_qty": 1,
+                            "product_uom": product.uom_id.id,
+                            "location_id": warehouse.lot_stock_id.id,
+                            "location_dest_id": self.env.ref(
+                                "stock.stock_location_customers"
+                            ).id,
+                        },
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.move_line_ids.lot_id = other
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(other.last_delivery_partner_id, self.customer_b)
+        with self.assertRaisesRegex(ValidationError, "last delivered to Second"):
+            self._create_contract(
+                sign=False,
+                lines=[
+                    {"product_id": self.service.id, "price_unit": 1, "lot_id": other.id}
+                ],
+            )
         action = lot.action_view_service_contracts()
         self.assertEqual(
             self.env["contract.contract"].search(action["domain"]), contract
