@@ -698,13 +698,25 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
 class TestShipmentInvoicingTour(HttpCase, TestShipmentInvoicingBase):
     def test_get_shipment_lines_tour(self):
         invoice = self._new_invoice()
+        self.p2.name = "SCITOUR-P2"
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
             "sci_get_shipment_lines",
             login="admin",
         )
-        line = invoice.invoice_line_ids
-        self.assertEqual(line.product_id, self.product_b)
+        self.assertEqual(invoice.state, "posted")
+        line = invoice.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.product_b
+        )
         self.assertEqual(line.quantity, 3.0)
         self.assertEqual(line.sci_stock_move_ids, self.move_p1_b)
         self.assertEqual(line.sale_line_ids, self.so1_line_b)
+        line_p2 = invoice.invoice_line_ids - line
+        self.assertEqual(line_p2.sci_stock_move_ids, self.move_p2_a)
+        self.assertEqual(line_p2.quantity, 2.0)  # 3 delivered, 1 returned
+        self.assertEqual(line_p2.sale_line_ids, self.so2.order_line)
+        # Two orders on one posted invoice: both deliveries and orders updated.
+        self.assertEqual(self.p2.sci_invoice_status, "invoiced")
+        self.assertEqual(self.p1.sci_invoice_status, "to invoice")
+        self.assertEqual(self.so2.order_line.qty_invoiced, 2.0)
+        self.assertEqual(self.so1_line_b.qty_invoiced, 3.0)

@@ -10,6 +10,17 @@ registry.category("web_tour.tours").add("sci_get_shipment_lines", {
             run: "click",
         },
         {
+            content: "Tick the line of the second order's delivery",
+            trigger:
+                ".modal .o_data_row:contains('SCITOUR-P2') td[name='is_selected'] input",
+            run: "click",
+        },
+        {
+            content: "The line of the second order is ticked",
+            trigger:
+                ".modal .o_data_row:contains('SCITOUR-P2') td[name='is_selected'] input:checked",
+        },
+        {
             content: "Tick the gadget line",
             trigger:
                 ".modal .o_data_row:contains('SCI Gadget') td[name='is_selected'] input",
@@ -34,6 +45,20 @@ registry.category("web_tour.tours").add("sci_get_shipment_lines", {
             content: "The line is on the invoice",
             trigger:
                 "div[name='invoice_line_ids'] .o_data_row:contains('SCI Gadget') td[name='quantity']:contains('3.00')",
+        },
+        {
+            content: "The second order's line too (2 = 3 delivered - 1 returned)",
+            trigger:
+                "div[name='invoice_line_ids'] .o_data_row:contains('SCI Widget') td[name='quantity']:contains('2.00')",
+        },
+        {
+            content: "Post the invoice",
+            trigger: ".o_form_view button[name='action_post']",
+            run: "click",
+        },
+        {
+            content: "The invoice is posted",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Posted')",
         },
     ],
 });
