@@ -558,25 +558,7 @@ class TestServiceLedgerShipments(LedgerAssertions, TestShipmentInvoicingBase):
 
     @freeze_time("2026-11-20")
     def test_general_ledger_foreign_currency(self):
-        currency = self.env["res.currency"].search(
-            [
-                ("id", "!=", self.company.currency_id.id),
-                ("active", "in", (True, False)),
-            ],
-            limit=1,
-        )
-        currency.active = True
-        self.env["res.currency.rate"].search(
-            [("currency_id", "=", currency.id)]
-        ).unlink()
-        self.env["res.currency.rate"].create(
-            {
-                "name": "2026-11-01",
-                "rate": 0.5,
-                "currency_id": currency.id,
-                "company_id": self.company.id,
-            }
-        )
+        currency = self._foreign_currency()
         invoice = self._new_invoice(currency_id=currency.id)
         self._invoice_shipments([(self.p1, self.product_a, 2.0)], invoice=invoice)
         line = invoice.invoice_line_ids

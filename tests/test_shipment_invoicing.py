@@ -154,6 +154,29 @@ class TestShipmentInvoicingBase(TransactionCase):
         for text in texts:
             self.assertIn(text, str(error.exception))
 
+    def _foreign_currency(self, rate=0.5):
+        """Another currency, at `rate` per company currency from 1 Nov 2026."""
+        currency = self.env["res.currency"].search(
+            [
+                ("id", "!=", self.company.currency_id.id),
+                ("active", "in", (True, False)),
+            ],
+            limit=1,
+        )
+        currency.active = True
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", currency.id)]
+        ).unlink()
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2026-11-01",
+                "rate": rate,
+                "currency_id": currency.id,
+                "company_id": self.company.id,
+            }
+        )
+        return currency
+
     def _new_invoice(self, partner=None, **values):
         return self.env["account.move"].create(
             {
@@ -667,25 +690,7 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
 
     @freeze_time("2026-11-20")
     def test_multi_currency(self):
-        currency = self.env["res.currency"].search(
-            [
-                ("id", "!=", self.company.currency_id.id),
-                ("active", "in", (True, False)),
-            ],
-            limit=1,
-        )
-        currency.active = True
-        self.env["res.currency.rate"].search(
-            [("currency_id", "=", currency.id)]
-        ).unlink()
-        self.env["res.currency.rate"].create(
-            {
-                "name": "2026-11-01",
-                "rate": 0.5,
-                "currency_id": currency.id,
-                "company_id": self.company.id,
-            }
-        )
+        currency = self._foreign_currency()
         invoice = self._new_invoice(currency_id=currency.id)
         self.assertEqual(invoice.invoice_date, fields.Date.to_date("2026-11-20"))
         self._invoice_shipments([(self.p1, self.product_a, 1.0)], invoice=invoice)
