@@ -34,8 +34,29 @@ log() {
 }
 
 # The Python that imports Odoo 18.0 without help, if any.
+# Interpreters that may hold Odoo: $PYTHON, the python3 on PATH, and the usual
+# places of a Python installed by hand (pyenv, /usr/local), which a
+# non-interactive shell (CI, cron) may not have on its PATH.
+_python_candidates() {
+    local home
+    home=${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}
+    {
+        [ -n "${PYTHON:-}" ] && echo "$PYTHON"
+        command -v python3 python3.12 python3.11 2>/dev/null
+        ls "$home"/.pyenv/shims/python3 "$home"/.pyenv/versions/3.1[12]*/bin/python3 \
+            /usr/local/bin/python3 2>/dev/null
+    } | awk '!seen[$0]++'
+}
+
+# The Python the virtual environment is made from: the first candidate that
+# imports Odoo 18.0, else the first one found (set by find_odoo).
+BASE_PY=""
 _base_python() {
-    command -v python3 || die "python3 not found: install Python 3.11 or 3.12 (apt-get install python3 python3-venv)."
+    if [ -z "$BASE_PY" ]; then
+        BASE_PY=$(_python_candidates | head -1)
+    fi
+    [ -n "$BASE_PY" ] || die "python3 not found: install Python 3.11 or 3.12 (apt-get install python3 python3-venv)."
+    echo "$BASE_PY"
 }
 
 _odoo_version_of() {
@@ -71,12 +92,19 @@ find_odoo() {
         ODOO_MODE=tree
         return
     fi
-    version=$(_odoo_version_of "$py")
-    if [ -n "$version" ]; then
-        [ "$version" = "$ODOO_BRANCH" ] || die "$py imports Odoo $version; this addon needs Odoo $ODOO_BRANCH (set ODOO_SRC to an Odoo $ODOO_BRANCH source tree)."
-        ODOO_MODE=importable
-        return
-    fi
+    local candidate other=""
+    while read -r candidate; do
+        version=$(_odoo_version_of "$candidate")
+        if [ "$version" = "$ODOO_BRANCH" ]; then
+            BASE_PY=$candidate
+            ODOO_MODE=importable
+            return
+        fi
+        if [ -n "$version" ] && [ -z "$other" ]; then
+            other="$candidate imports Odoo $version"
+        fi
+    done < <(_python_candidates)
+    [ -z "$other" ] || die "$other; this addon needs Odoo $ODOO_BRANCH (set ODOO_SRC to an Odoo $ODOO_BRANCH source tree)."
     ODOO_SRC="$REPO/.odoo-src"
     if [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
         command -v git >/dev/null || die "git not found: apt-get install git (needed to get Odoo $ODOO_BRANCH)."
