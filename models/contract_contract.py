@@ -129,10 +129,6 @@ class ContractContract(models.Model):
         "prices are set so that one period invoices this amount divided by the "
         "periods in a year.",
     )
-    can_invoice = fields.Boolean(
-        compute="_compute_can_invoice",
-        help="Signed, Locked, not cancelled and invoiced by period.",
-    )
     sci_company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
@@ -196,11 +192,6 @@ class ContractContract(models.Model):
             contract.annual_amount = contract.currency_id.round(
                 sum(lines.mapped("monthly_recurring")) * 12
             )
-
-    @api.depends("contract_state", "change_status", "invoice_period")
-    def _compute_can_invoice(self):
-        for contract in self:
-            contract.can_invoice = not contract._sci_not_invoiceable_reason()
 
     def _compute_sci_ledger(self):
         Entry = self.env["service.ledger.entry"]
@@ -378,13 +369,8 @@ class ContractContract(models.Model):
             missing.append(self.env._("an invoice period"))
         if not self.date_start:
             missing.append(self.env._("a start date"))
-        journal = self.journal_id
         for line in lines:
-            product = line.product_id.with_company(self.company_id)
-            accounts = product.product_tmpl_id.get_product_accounts(
-                fiscal_pos=self.fiscal_position_id
-            )
-            if not accounts.get("income") and not journal.default_account_id:
+            if not line._sci_has_income_account():
                 missing.append(
                     self.env._(
                         "an income account for %(product)s (on the product, its "

@@ -234,17 +234,22 @@ class ContractLine(models.Model):
             )
         return periods
 
+    def _sci_has_income_account(self):
+        """Whether Odoo finds an income account for this line's invoice line:
+        the product's or its category's (through the fiscal position), else
+        the journal's default account."""
+        self.ensure_one()
+        contract = self.contract_id
+        product = self.product_id.with_company(contract.company_id)
+        accounts = product.product_tmpl_id.get_product_accounts(
+            fiscal_pos=contract.fiscal_position_id
+        )
+        return bool(accounts.get("income") or contract.journal_id.default_account_id)
+
     def _sci_check_can_invoice(self):
         """Raise UserError naming what stops this line being invoiced."""
         for line in self:
-            product = line.product_id.with_company(line.contract_id.company_id)
-            accounts = product.product_tmpl_id.get_product_accounts(
-                fiscal_pos=line.contract_id.fiscal_position_id
-            )
-            if (
-                not accounts.get("income")
-                and not line.contract_id.journal_id.default_account_id
-            ):
+            if not line._sci_has_income_account():
                 raise UserError(
                     self.env._(
                         "Contract %(contract)s: no income account for %(product)s. "
