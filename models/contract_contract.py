@@ -61,6 +61,14 @@ LOCKED_CONTRACT_FIELDS = {
 class ContractContract(models.Model):
     _inherit = "contract.contract"
 
+    is_service_contract = fields.Boolean(
+        string="Service Contract",
+        copy=True,
+        index=True,
+        help="Follows the service contract rules of this addon (sign, lock, "
+        "invoice periods, Create Contract Invoices). Contracts created by OCA's "
+        "screens, other modules or code keep OCA's behaviour unless ticked.",
+    )
     invoice_period = fields.Selection(
         selection=[
             ("month", "Month"),
