@@ -16,6 +16,7 @@
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",
         "data/service_contract_cron.xml",
+        "views/service_contract_menus.xml",
         "views/contract_contract.xml",
         "views/res_config_settings.xml",
         "views/stock_lot.xml",
