@@ -9,6 +9,8 @@
     "website": "https://github.com/service-contract-invoicing/service_contract_invoicing",
     "author": "Service Contract Invoicing contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["service-contract-invoicing"],
     "application": True,
     "installable": True,
     "depends": ["contract", "sale_stock"],
