@@ -17,16 +17,33 @@ DB_PORT="${DB_PORT:-5432}"
 DB_USER="${DB_USER:-}"
 DB_PASSWORD="${DB_PASSWORD:-}"
 PG_BIN="${PG_BIN:-}"
+LOG_DIR="$STATE/log"                       # full logs of the steps, kept
+
+# libpq's and the PostgreSQL server's environment (PGHOST, PGPORT, PGUSER,
+# PGDATABASE, PGPASSWORD, PGSERVICE, PGOPTIONS, PGSSLMODE, ...) set for some
+# other server must not reach the project's own cluster, nor Odoo: every
+# connection parameter is given explicitly here (DB_* above).
+for _v in $(compgen -e); do
+    case $_v in
+    PG_BIN) ;;
+    PG[A-Z]*) unset "$_v" ;;
+    esac
+done
+unset _v
 
 die() {
     echo "error: $*" >&2
     exit 1
 }
 
-# pip, without the notes about this machine's unreachable local indexes.
+# pip in the virtual environment, its output (build backends' warnings
+# included) in $VENV_LOG; the end of it is shown when it fails.
+VENV_LOG="$LOG_DIR/venv.log"
 _pip() {
-    "$VENV/bin/pip" "$@" 2>&1 | { grep -v "^WARNING: Location\|^WARNING: Running pip as\|^\[notice\]" || true; }
-    return "${PIPESTATUS[0]}"
+    echo "+ pip $*" >>"$VENV_LOG"
+    "$VENV/bin/python" -m pip --disable-pip-version-check "$@" >>"$VENV_LOG" 2>&1 && return 0
+    tail -n 15 "$VENV_LOG" | grep -v "^WARNING: Location\|^WARNING: Running pip as" >&2
+    return 1
 }
 
 log() {
@@ -116,35 +133,70 @@ find_odoo() {
     ODOO_MODE=tree
 }
 
+# Creates the virtual environment $2 with the Python $1, seeing the packages
+# $1 sees: the site-packages folders on $1's path go into a .pth file of the
+# new environment, their own .pth files included (editable installs). Extra
+# arguments go to "python -m venv". So Odoo
+# stays importable when $1 is itself a virtual environment's Python (a venv
+# made from a venv with --system-site-packages would see the base
+# interpreter's packages, not the first venv's), a Debian python3 (Odoo in
+# /usr/lib/python3/dist-packages) or a Python installed by hand.
+make_venv_seeing() {
+    local parent=$1 dir=$2 site
+    shift 2
+    "$parent" -m venv "$@" "$dir" >>"$VENV_LOG" 2>&1 \
+        || die "could not create a virtual environment with $parent: apt-get install python3-venv."
+    site=$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    "$parent" - >"$site/_sci_parent_site.pth" <<'EOF'
+import os, sys
+for path in sys.path:
+    if os.path.basename(path) in ("site-packages", "dist-packages") and os.path.isdir(path):
+        print(f"import site; site.addsitedir({path!r})")
+EOF
+}
+
 # Creates or reuses the project virtual environment. Re-installs only when a
-# requirements file changed, so a second start takes seconds.
+# requirements file changed, so a second start takes seconds. A build that
+# fails, or leaves an environment where Odoo 18.0 does not start, is removed:
+# the next run builds it again.
 prepare_venv() {
     find_odoo
     local py stamp want
     py=$(_base_python)
     stamp="$VENV/.sci-stamp"
-    want=$(cat "$REPO"/tools/requirements-*.txt | sha1sum | cut -c1-12)-$ODOO_MODE-${ODOO_SRC}
+    want=$(cat "$REPO"/tools/requirements-*.txt | sha1sum | cut -c1-12)-$ODOO_MODE-${ODOO_SRC}-$py
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
         return
     fi
-    log "Preparing the virtual environment $VENV"
+    mkdir -p "$LOG_DIR"
+    : >"$VENV_LOG"
+    log "Preparing the virtual environment $VENV (log: $VENV_LOG)"
     rm -rf "$VENV"
+    trap 'rm -rf "$VENV"' EXIT
     if [ "$ODOO_MODE" = importable ]; then
-        # Odoo and its dependencies come from the base Python.
-        "$py" -m venv --system-site-packages "$VENV" || die "could not create a venv: apt-get install python3-venv."
+        # Odoo and its dependencies: those $py sees.
+        make_venv_seeing "$py" "$VENV"
     else
-        "$py" -m venv "$VENV" || die "could not create a venv: apt-get install python3-venv."
-        _pip install -q --upgrade pip
-        _pip install -q -r "$REPO/tools/requirements-odoo.txt"
+        "$py" -m venv "$VENV" >>"$VENV_LOG" 2>&1 || die "could not create a venv: apt-get install python3-venv."
+        log "Installing Odoo's Python requirements (tools/requirements-odoo.txt) and Odoo from $ODOO_SRC"
+        _pip install -q --upgrade pip || die "could not upgrade pip (PyPI reachable?); log: $VENV_LOG"
+        _pip install -q -r "$REPO/tools/requirements-odoo.txt" \
+            || die "could not install tools/requirements-odoo.txt (PyPI reachable?); log: $VENV_LOG"
         # compat mode: a path entry, so that addon wheels' odoo/addons/
         # folders do not shadow the odoo package.
-        _pip install -q --no-deps --config-settings editable_mode=compat -e "$ODOO_SRC"
+        _pip install -q --no-deps --config-settings editable_mode=compat -e "$ODOO_SRC" \
+            || die "could not install Odoo from $ODOO_SRC; log: $VENV_LOG"
     fi
     _pip install -q -r "$REPO/tools/requirements-dev.txt" \
-        || { rm -rf "$VENV"; die "could not install tools/requirements-dev.txt (PyPI reachable?)."; }
+        || die "could not install tools/requirements-dev.txt (PyPI reachable?); log: $VENV_LOG"
     _pip install -q --no-deps -r "$REPO/tools/requirements-addons.txt" \
-        || { rm -rf "$VENV"; die "could not install tools/requirements-addons.txt (PyPI reachable?)."; }
+        || die "could not install tools/requirements-addons.txt (PyPI reachable?); log: $VENV_LOG"
+    local version
+    version=$("$VENV/bin/python" -m odoo --version 2>>"$VENV_LOG") \
+        || die "Odoo does not start in $VENV ('python -m odoo --version' failed); log: $VENV_LOG"
+    [[ "$version" == *" $ODOO_BRANCH"* ]] || die "$VENV runs '$version', not Odoo $ODOO_BRANCH; log: $VENV_LOG"
     echo "$want" >"$stamp"
+    trap - EXIT
 }
 
 # Folder holding a link named after the addon to this checkout. It lies
@@ -153,17 +205,10 @@ prepare_venv() {
 ADDONS_LINK_DIR="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/$ADDON/$(echo "$REPO" | sha1sum | cut -c1-12)"
 ADDON_DIR="$ADDONS_LINK_DIR/$ADDON"
 
-# The addons path: Odoo's own addons, the addons installed as wheels (OCA
-# contract) and this repository under its technical name.
-addons_path() {
-    mkdir -p "$ADDONS_LINK_DIR"
-    ln -sfn "$REPO" "$ADDON_DIR"
-    local paths cache="$VENV/.sci-addons-path"
-    # Importing odoo takes a second: the answer is kept with the venv.
-    if [ -s "$cache" ]; then
-        paths=$(cat "$cache")
-    else
-        paths=$("$VENV/bin/python" - <<'EOF'
+# Odoo's own addons folders and those of the addons installed as wheels
+# (odoo/addons/ in site-packages), as seen by the Python $1.
+odoo_addons_paths() {
+    "$1" - <<'EOF'
 import os
 import odoo
 import odoo.addons
@@ -172,10 +217,17 @@ paths = [os.path.join(root, "addons")] if os.path.isdir(os.path.join(root, "addo
 paths += [p for p in odoo.addons.__path__ if p not in paths]
 print(",".join(paths))
 EOF
-)
-        echo "$paths" >"$cache"
-    fi
-    echo "$paths,$ADDONS_LINK_DIR"
+}
+
+# The addons path: Odoo's own addons, the addons installed as wheels (OCA
+# contract) and this repository under its technical name.
+addons_path() {
+    mkdir -p "$ADDONS_LINK_DIR"
+    ln -sfn "$REPO" "$ADDON_DIR"
+    local cache="$VENV/.sci-addons-path"
+    # Importing odoo takes a second: the answer is kept with the venv.
+    [ -s "$cache" ] || odoo_addons_paths "$VENV/bin/python" >"$cache"
+    echo "$(cat "$cache"),$ADDONS_LINK_DIR"
 }
 
 # Sets PG_BIN to a folder holding the PostgreSQL server programs: the one
@@ -194,11 +246,14 @@ find_pg_bin() {
     done
 }
 
+# Runs a PostgreSQL program, as the 'postgres' user when run as root, from /
+# (that user may not enter the current folder, e.g. a checkout in a private
+# temporary folder, and psql would say so).
 _as_pg_owner() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
-        "$@"
+        (cd / && "$@")
     fi
 }
 
@@ -222,7 +277,7 @@ start_local_cluster() {
     fi
     if ! _as_pg_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
         _as_pg_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-            -o "-c listen_addresses='' -k '$dir/run' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" start >/dev/null \
+            -o "-p 5432 -c listen_addresses='' -k '$dir/run' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" start >/dev/null \
             || { tail -5 "$dir/server.log" >&2; die "PostgreSQL did not start in $dir (see above)."; }
     fi
     DB_HOST="$dir/run"
@@ -230,18 +285,18 @@ start_local_cluster() {
     local me
     me=$(id -un)
     DB_USER=$me
-    _as_pg_owner "$bin/psql" -h "$DB_HOST" -U postgres -d postgres -tAc \
+    _as_pg_owner "$bin/psql" -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres -tAc \
         "SELECT 1 FROM pg_roles WHERE rolname = '$me'" | grep -q 1 \
-        || _as_pg_owner "$bin/createuser" -h "$DB_HOST" -U postgres --superuser "$me"
+        || _as_pg_owner "$bin/createuser" -h "$DB_HOST" -p "$DB_PORT" -U postgres --superuser "$me"
 }
 
 # The folder of the persistent cluster of tools/run: $STATE/pg, unless the
 # server cannot use it (run as root, the 'postgres' user cannot enter the
 # checkout; or the socket path would be too long), then a folder in /tmp named
 # after the checkout. A cluster that already exists in one of them is reused.
+RUN_PG_FALLBACK="${TMPDIR:-/tmp}/$ADDON-pg-$(echo "$REPO" | sha1sum | cut -c1-8)"
 local_cluster_dir() {
-    local preferred=$STATE/pg fallback
-    fallback="${TMPDIR:-/tmp}/$ADDON-pg-$(echo "$REPO" | sha1sum | cut -c1-8)"
+    local preferred=$STATE/pg fallback=$RUN_PG_FALLBACK
     mkdir -p "$STATE"
     if [ ${#preferred} -gt 80 ]; then
         echo "$fallback"   # Unix socket paths are limited to 107 bytes
@@ -275,12 +330,14 @@ EOF
     start_local_cluster "$1"
 }
 
-# Writes an Odoo configuration file to $1 for database $2.
+# Writes an Odoo configuration file to $1 for database $2, data folder $3,
+# addons path $4 (default: that of the virtual environment and the checkout).
 write_odoo_conf() {
-    local conf=$1 db=$2 data_dir=$3
+    local conf=$1 db=$2 data_dir=$3 paths=${4:-}
+    [ -n "$paths" ] || paths=$(addons_path)
     cat >"$conf" <<EOF
 [options]
-addons_path = $(addons_path)
+addons_path = $paths
 data_dir = $data_dir
 db_host = $DB_HOST
 db_port = $DB_PORT
@@ -294,6 +351,57 @@ admin_passwd = admin
 without_demo = False
 max_cron_threads = 1
 EOF
+}
+
+# Runs Odoo ("python -m odoo" of the Python $1, then the arguments), less its
+# "Running as user 'root' is a security risk." (printed at each start; CI and
+# containers run as root on purpose).
+run_odoo_with() {
+    local py=$1 rc=0
+    shift
+    { "$py" -m odoo "$@" 2>&1 1>&3 3>&- \
+        | { grep -v "^Running as user 'root' is a security risk\.$" || true; } >&2
+      rc=${PIPESTATUS[0]}; } 3>&1 || true
+    return "$rc"
+}
+
+# The addon as users install it: builds its wheel from this checkout (pip
+# wheel, OCA's whool), checks what it holds and declares, installs it in a new
+# virtual environment beside Odoo ($1/wheel-venv, seeing the project's
+# environment: Odoo, OCA contract) and the addon from it, with demo data, in
+# the new database $2 of the server prepare_postgres chose. The addons path
+# has then no link to this checkout: the addon comes from the wheel.
+test_wheel() {
+    local work=$1 db=$2 wlog="$LOG_DIR/test-wheel.log" wheel venv=$1/wheel-venv paths found start
+    mkdir -p "$LOG_DIR"
+    : >"$wlog"
+    start=$(date +%s)
+    log "Wheel: building it, installing it in a new virtual environment, and $ADDON from it in database $db (log: $wlog)"
+    "$VENV/bin/python" -m pip wheel --disable-pip-version-check --no-deps --no-build-isolation \
+        -w "$work/dist" "$REPO" >>"$wlog" 2>&1 \
+        || { tail -n 20 "$wlog" >&2; die "building the wheel failed (log: $wlog)."; }
+    wheel=$(ls "$work"/dist/odoo_addon_"$ADDON"-*-py3-none-any.whl)
+    "$VENV/bin/python" "$REPO/tools/check_wheel.py" "$wheel" >&2 || die "the wheel is wrong (above)."
+    make_venv_seeing "$VENV/bin/python" "$venv" --without-pip
+    # pip is the project environment's, seen through the .pth file; --no-index:
+    # the wheel's requirements (odoo, odoo-addon-contract) must be satisfied by
+    # what is installed, nothing is downloaded.
+    "$venv/bin/python" -m pip install --disable-pip-version-check --no-index "$wheel" >>"$wlog" 2>&1 \
+        || { tail -n 20 "$wlog" >&2; die "installing the wheel failed (log: $wlog)."; }
+    paths=$(odoo_addons_paths "$venv/bin/python")
+    found=$(IFS=,; for p in $paths; do [ -f "$p/$ADDON/__manifest__.py" ] && { echo "$p"; break; }; done)
+    [[ "$found" == "$venv"/lib/python*/site-packages/odoo/addons ]] \
+        || die "with the wheel installed, Odoo finds $ADDON in '$found', not in $venv."
+    write_odoo_conf "$work/wheel.conf" "$db" "$work/wheel-data" "$paths"
+    echo "+ odoo -i $ADDON from $found" >>"$wlog"
+    run_odoo_with "$venv/bin/python" -c "$work/wheel.conf" -d "$db" -i "$ADDON" --stop-after-init \
+        --log-level=warn --logfile="$work/wheel-install.log" \
+        || { cat "$work/wheel-install.log" >>"$wlog"; tail -40 "$work/wheel-install.log" >&2; die "installing $ADDON from the wheel failed (log: $wlog)."; }
+    cat "$work/wheel-install.log" >>"$wlog"
+    if grep -E " (ERROR|CRITICAL) |demo data failed to install" "$work/wheel-install.log" >&2; then
+        die "installing $ADDON from the wheel logged errors (above; log: $wlog)."
+    fi
+    log "Installed from $(basename "$wheel") in $(($(date +%s) - start)) s"
 }
 
 # Succeeds when TCP port $1 can be listened on. SO_REUSEADDR as Odoo does, so
