@@ -23,7 +23,10 @@ def odoo_core_addons_paths():
     import odoo
 
     package = os.path.dirname(odoo.__file__)
-    return [os.path.join(os.path.dirname(package), "addons"), os.path.join(package, "addons")]
+    return [
+        os.path.join(os.path.dirname(package), "addons"),
+        os.path.join(package, "addons"),
+    ]
 
 
 def main(wheel):
@@ -33,9 +36,7 @@ def main(wheel):
         names = zf.namelist()
         dist_info = [n for n in names if n.split("/")[0].endswith(".dist-info")]
         metadata_name = next(n for n in dist_info if n.endswith("/METADATA"))
-        metadata = email.parser.HeaderParser().parsestr(
-            zf.read(metadata_name).decode()
-        )
+        metadata = email.parser.HeaderParser().parsestr(zf.read(metadata_name).decode())
         manifest = ast.literal_eval(zf.read(prefix + "__manifest__.py").decode())
     addon_files = {n[len(prefix) :] for n in names if n.startswith(prefix)}
     for name in sorted(set(names) - set(dist_info)):

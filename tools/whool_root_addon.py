@@ -117,7 +117,7 @@ def _plain_whool(pyproject):
     """pyproject.toml for the sdist: whool's own backend, no backend-path."""
     pyproject = re.sub(r"(?m)^backend-path\s*=.*\n", "", pyproject)
     return re.sub(
-        r'(?m)^build-backend\s*=.*$', 'build-backend = "whool.buildapi"', pyproject
+        r"(?m)^build-backend\s*=.*$", 'build-backend = "whool.buildapi"', pyproject
     )
 
 
