@@ -39,6 +39,7 @@ die() {
 # pip in the virtual environment, its output (build backends' warnings
 # included) in $VENV_LOG; the end of it is shown when it fails.
 VENV_LOG="$LOG_DIR/venv.log"
+[ "$VENV" = "$REPO/.venv" ] || VENV_LOG="$LOG_DIR/venv-$(basename "$VENV").log"
 _pip() {
     echo "+ pip $*" >>"$VENV_LOG"
     "$VENV/bin/python" -m pip --disable-pip-version-check "$@" >>"$VENV_LOG" 2>&1 && return 0
@@ -351,6 +352,14 @@ admin_passwd = admin
 without_demo = False
 max_cron_threads = 1
 EOF
+}
+
+# pre-commit on every file (arguments added), less its "[INFO]" lines about
+# installing the hooks' environments (once per machine, into ~/.cache/pre-commit).
+run_lint() {
+    (cd "$REPO" && "$VENV/bin/pre-commit" run --all-files --show-diff-on-failure "$@") 2>&1 \
+        | { grep -v '^\[INFO\] ' || true; }
+    return "${PIPESTATUS[0]}"
 }
 
 # Runs Odoo ("python -m odoo" of the Python $1, then the arguments), less its
