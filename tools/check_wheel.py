@@ -1,12 +1,16 @@
 """Checks the addon's wheel: what it holds and what it declares.
 
-Usage: python tools/check_wheel.py <wheel>, with a Python that imports Odoo.
+Usage: python tools/check_wheel.py <wheel>, with a Python that imports Odoo;
+python tools/check_wheel.py --installed <wheel>, with the Python of the
+environment the wheel was installed in (pip install --no-deps).
 
 Fails (exit 1, one line per problem) when the wheel holds anything outside
 odoo/addons/<addon>/ and its .dist-info, any developer tooling (dot files,
 tools/, Makefile, pyproject.toml), misses a file the manifest loads, or does
 not require Odoo 18.0 and, as odoo-addon-<name>==18.0.*, each addon of the
-manifest's depends that is not one of Odoo's own addons.
+manifest's depends that is not one of Odoo's own addons. With --installed:
+fails when a requirement of the wheel is not met by what that Python sees
+(the requirements of its requirements, Odoo's own, are not looked at).
 """
 
 import ast
@@ -72,5 +76,34 @@ def main(wheel):
     return 0
 
 
+def check_installed(wheel):
+    """The wheel's requirements, met by the installed distributions."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    name = f"odoo-addon-{ADDON}"
+    problems = []
+    for line in metadata.requires(name) or []:
+        requirement = Requirement(line)
+        try:
+            version = metadata.version(requirement.name)
+        except metadata.PackageNotFoundError:
+            version = None
+            if requirement.name == "odoo":  # not installed with pip
+                import odoo.release
+
+                version = odoo.release.version
+        if version is None:
+            problems.append(f"{line}: not installed")
+        elif not requirement.specifier.contains(version, prereleases=True):
+            problems.append(f"{line}: {requirement.name} {version} is installed")
+    for problem in problems:
+        print(f"{os.path.basename(wheel)} installed: requirement not met: {problem}")
+    return 1 if problems else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--installed":
+        sys.exit(check_installed(sys.argv[2]))
     sys.exit(main(*sys.argv[1:]))
