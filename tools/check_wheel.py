@@ -66,7 +66,7 @@ def main(wheel):
         if f"odoo-addon-{depend}==18.0.*" not in requires:
             problems.append(f"does not require odoo-addon-{depend}==18.0.*")
     for problem in problems:
-        print(f"{os.path.basename(wheel)}: {problem}")
+        print(f"{os.path.basename(wheel)}: {problem}", file=sys.stderr)
     if problems:
         return 1
     print(
@@ -99,7 +99,10 @@ def check_installed(wheel):
         elif not requirement.specifier.contains(version, prereleases=True):
             problems.append(f"{line}: {requirement.name} {version} is installed")
     for problem in problems:
-        print(f"{os.path.basename(wheel)} installed: requirement not met: {problem}")
+        print(
+            f"{os.path.basename(wheel)} installed: requirement not met: {problem}",
+            file=sys.stderr,
+        )
     return 1 if problems else 0
 
 

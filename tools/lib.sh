@@ -392,7 +392,7 @@ install_wheel() {
         -w "$work/dist" "$REPO" >>"$WHEEL_LOG" 2>&1 \
         || { tail -n 20 "$WHEEL_LOG" >&2; die "building the wheel failed (log: $WHEEL_LOG)."; }
     wheel=$(ls "$work"/dist/odoo_addon_"$ADDON"-*-py3-none-any.whl)
-    "$VENV/bin/python" "$REPO/tools/check_wheel.py" "$wheel" >&2 || die "the wheel is wrong (above)."
+    "$VENV/bin/python" "$REPO/tools/check_wheel.py" "$wheel" >>"$WHEEL_LOG" || die "the wheel is wrong (above)."
     make_venv_seeing "$VENV/bin/python" "$venv" --without-pip
     # pip is the project environment's, seen through the .pth file. The
     # wheel's requirements (odoo, odoo-addon-contract) must be met by what is
@@ -400,7 +400,7 @@ install_wheel() {
     # here as psycopg2-binary) are not this addon's to check.
     "$venv/bin/python" -m pip install --disable-pip-version-check --no-index --no-deps "$wheel" >>"$WHEEL_LOG" 2>&1 \
         || { tail -n 20 "$WHEEL_LOG" >&2; die "installing the wheel failed (log: $WHEEL_LOG)."; }
-    "$venv/bin/python" "$REPO/tools/check_wheel.py" --installed "$wheel" >&2 \
+    "$venv/bin/python" "$REPO/tools/check_wheel.py" --installed "$wheel" >>"$WHEEL_LOG" \
         || die "the wheel's requirements are not met by the Odoo and addons installed (above)."
     WHEEL_PY=$venv/bin/python
     WHEEL_ADDONS_PATH=$(odoo_addons_paths "$WHEEL_PY")
