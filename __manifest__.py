@@ -18,6 +18,7 @@
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",
         "data/service_contract_cron.xml",
+        "data/contract_revenue_schedule_cron.xml",
         "views/service_contract_menus.xml",
         "views/contract_contract.xml",
         "views/res_config_settings.xml",
@@ -27,6 +28,8 @@
         "views/stock_picking.xml",
         "wizards/shipment_line_select.xml",
         "views/service_ledger_entry.xml",
+        "views/contract_revenue_schedule.xml",
+        "wizards/contract_revenue_post.xml",
     ],
     "assets": {
         "web.assets_tests": [

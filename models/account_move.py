@@ -26,12 +26,14 @@ class AccountMove(models.Model):
         customer = self.filtered(lambda move: move.move_type in CUSTOMER_MOVE_TYPES)
         customer._sci_check_contract_lines()
         customer._sci_shipment_moves()._sci_lock()
+        deferred_lines = customer._sci_defer_prepaid_revenue()
         posted = super()._post(soft=soft)
         posted_customer = posted.filtered(
             lambda move: move.move_type in CUSTOMER_MOVE_TYPES
         )
         posted_customer._sci_shipment_moves()._sci_check_invoiced_quantity()
         self.env["service.ledger.entry"]._sci_create_for_invoices(posted_customer)
+        posted_customer._sci_create_revenue_schedules(deferred_lines)
         return posted
 
     def button_draft(self):
@@ -43,7 +45,9 @@ class AccountMove(models.Model):
         )
         cancelled = self.filtered(lambda move: move.state == "cancel")
         cancelled._sci_check_periods_free()
+        self.env["contract.revenue.schedule"]._sci_check_can_undo(self)
         res = super().button_draft()
+        self.env["contract.revenue.schedule"]._sci_drop_for_moves(posted)
         posted._sci_reverse_ledger_entries(
             self.env.context.get("sci_ledger_event", "reset")
         )
@@ -186,3 +190,37 @@ class AccountMove(models.Model):
                         move=invoice.display_name,
                     )
                 )
+
+    # === Deferred revenue of prepaid contracts ===
+
+    def _sci_defer_prepaid_revenue(self):
+        """Before posting: book the lines of prepaid contract periods to defer
+        to the deferred revenue account (without analytic distribution: the
+        recognition entries carry it).
+
+        :return: {line: (income account, analytic distribution)}"""
+        deferred = {}
+        for line in self.invoice_line_ids._sci_revenue_to_defer():
+            deferred[line] = (line.account_id, line.analytic_distribution)
+            account = line.contract_line_id.contract_id._sci_deferred_revenue_account()
+            line.write({"account_id": account.id, "analytic_distribution": False})
+        return deferred
+
+    def _sci_create_revenue_schedules(self, deferred_lines):
+        """After posting ``self``: store the schedules of its deferred lines
+        and credit the schedules its credit notes reverse. The lines of
+        invoices left in draft (posted later) go back to their income
+        account."""
+        Schedule = self.env["contract.revenue.schedule"]
+        posted = {}
+        for line, (account, analytic) in deferred_lines.items():
+            if line.move_id in self:
+                posted[line] = (account, analytic)
+            else:
+                line.write(
+                    {"account_id": account.id, "analytic_distribution": analytic}
+                )
+        Schedule._sci_create_for_lines(posted)
+        Schedule._sci_create_for_credit_notes(
+            self.filtered(lambda move: move.move_type == "out_refund")
+        )

@@ -114,3 +114,32 @@ class AccountMoveLine(models.Model):
         ContractLine = self.env["contract.line"].with_context(sci_skip_lock_check=True)
         for last, line_ids in by_date.items():
             ContractLine.browse(line_ids).write({"last_date_invoiced": last})
+
+    def _sci_revenue_to_defer(self):
+        """Lines of customer invoices, not posted yet, invoicing a prepaid
+        period of a contract that defers its revenue, when the period is
+        longer than a month or ends after the invoice's month."""
+
+        def to_defer(line):
+            contract_line = line.contract_line_id
+            move = line.move_id
+            if not (
+                move.move_type == "out_invoice"
+                and line.display_type == "product"
+                and contract_line
+                and line.sci_period_start
+                and line.sci_period_end
+                and contract_line.recurring_invoicing_type == "pre-paid"
+                and contract_line.contract_id._sci_defers_revenue()
+                and not line.company_currency_id.is_zero(line.balance)
+            ):
+                return False
+            start, end = line.sci_period_start, line.sci_period_end
+            invoice_month = (
+                move.invoice_date or fields.Date.context_today(line)
+            ).replace(day=1)
+            return start.replace(day=1) != end.replace(day=1) or (
+                end.replace(day=1) > invoice_month
+            )
+
+        return self.filtered(to_defer)

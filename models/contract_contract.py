@@ -153,6 +153,38 @@ class ContractContract(models.Model):
         compute="_compute_sci_ledger",
         groups="service_contract_invoicing.group_service_contract_user",
     )
+    # Deferred revenue (Post Prepaid Contract Entries)
+    sci_defer_revenue = fields.Boolean(
+        string="Defer Prepaid Revenue",
+        compute="_compute_sci_defer_revenue",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The revenue of a prepaid period longer than a month (or ending "
+        "after the invoice's month) is booked to the deferred revenue account "
+        "and recognised month by month by Post Prepaid Contract Entries. "
+        "Default: the company's setting.",
+    )
+    sci_deferred_revenue_account_id = fields.Many2one(
+        comodel_name="account.account",
+        string="Deferred Revenue Account",
+        domain="[('account_type', '=', 'liability_current'), "
+        "('company_ids', 'parent_of', company_id)]",
+        help="Empty: the company's deferred revenue account.",
+    )
+    sci_deferred_revenue_pending = fields.Monetary(
+        string="Deferred Revenue not yet Recognised",
+        compute="_compute_sci_deferred_revenue",
+        currency_field="sci_company_currency_id",
+        groups="service_contract_invoicing.group_service_contract_user",
+        help="Invoiced prepaid revenue of this contract still on the deferred "
+        "revenue account, in the company's currency.",
+    )
+    sci_revenue_schedule_count = fields.Integer(
+        string="Deferral Schedule Rows",
+        compute="_compute_sci_deferred_revenue",
+        groups="service_contract_invoicing.group_service_contract_user",
+    )
 
     # === Computes ===
 
@@ -225,7 +257,37 @@ class ContractContract(models.Model):
             contract.sci_ledger_entry_count = counts.get(contract, 0)
             contract.sci_invoiced_this_year = amounts.get(contract, 0.0)
 
+    @api.depends("company_id")
+    def _compute_sci_defer_revenue(self):
+        for contract in self:
+            contract.sci_defer_revenue = contract.company_id.sci_defer_prepaid_revenue
+
+    def _compute_sci_deferred_revenue(self):
+        Schedule = self.env["contract.revenue.schedule"]
+        counts = dict(
+            Schedule._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        pending = dict(
+            Schedule._read_group(
+                [("contract_id", "in", self.ids), ("state", "=", "pending")],
+                ["contract_id"],
+                ["amount:sum"],
+            )
+        )
+        for contract in self:
+            contract.sci_revenue_schedule_count = counts.get(contract, 0)
+            contract.sci_deferred_revenue_pending = pending.get(contract, 0.0)
+
     # === Constraints ===
+
+    @api.constrains("sci_deferred_revenue_account_id", "company_id")
+    def _check_sci_deferred_revenue_account(self):
+        for contract in self.filtered("sci_deferred_revenue_account_id"):
+            contract.company_id._sci_check_deferred_revenue_account(
+                contract.sci_deferred_revenue_account_id
+            )
 
     @api.constrains("invoice_period", "recurring_next_date")
     def _check_invoice_period_none(self):
@@ -606,6 +668,41 @@ class ContractContract(models.Model):
         )
         action["domain"] = [("contract_id", "=", self.id)]
         return action
+
+    def action_view_sci_revenue_schedule(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_contract_invoicing.contract_revenue_schedule_action"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        return action
+
+    def _sci_defers_revenue(self):
+        """Whether prepaid periods of this contract are deferred."""
+        self.ensure_one()
+        return (
+            self.is_service_contract
+            and self.contract_type == "sale"
+            and self.sci_defer_revenue
+        )
+
+    def _sci_deferred_revenue_account(self):
+        """The deferred revenue account of this contract's invoices."""
+        self.ensure_one()
+        account = (
+            self.sci_deferred_revenue_account_id
+            or self.company_id.sci_deferred_revenue_account_id
+        )
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s defers its prepaid revenue but no "
+                    "deferred revenue account is set. Choose one in Settings > "
+                    "Invoicing > Service Contracts, or on the contract.",
+                    contract=self.display_name,
+                )
+            )
+        return account
 
     # === Invoicing ===
 

@@ -13,3 +13,17 @@ class ResConfigSettings(models.TransientModel):
         help="The scheduled action Create Contract Invoices invoices every "
         "contract due up to today plus this many days.",
     )
+    sci_defer_prepaid_revenue = fields.Boolean(
+        related="company_id.sci_defer_prepaid_revenue", readonly=False
+    )
+    sci_deferred_revenue_account_id = fields.Many2one(
+        related="company_id.sci_deferred_revenue_account_id",
+        readonly=False,
+        domain="[('account_type', '=', 'liability_current'), "
+        "('company_ids', 'parent_of', company_id)]",
+    )
+    sci_deferral_journal_id = fields.Many2one(
+        related="company_id.sci_deferral_journal_id",
+        readonly=False,
+        domain="[('type', '=', 'general'), ('company_id', 'parent_of', company_id)]",
+    )

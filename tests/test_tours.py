@@ -99,6 +99,55 @@ class TestServiceContractTours(HttpCase):
         created = self.env["account.move"].search([("id", ">", last_move.id)])
         self.assertEqual(created, invoices)
 
+    def test_deferred_revenue_tour(self):
+        deferred = self.env["account.account"].create(
+            {
+                "name": "Tour Deferred Contract Revenue",
+                "code": "SCIDEF1",
+                "account_type": "liability_current",
+                "company_ids": [Command.set(self.company.ids)],
+            }
+        )
+        self.company.write(
+            {
+                "sci_defer_prepaid_revenue": True,
+                "sci_deferred_revenue_account_id": deferred.id,
+            }
+        )
+        contract = self._create_contract("Tourdefer Customer Ltd")
+        contract.with_context(sci_skip_lock_check=True).write(
+            {"invoice_period": "year", "is_service_contract": True}
+        )
+        contract.contract_line_ids.with_context(sci_skip_lock_check=True).write(
+            {"price_unit": 1200.0}
+        )
+        self.assertTrue(contract.sci_defer_revenue)
+        self.start_tour(
+            "/odoo/action-service_contract_invoicing.contract_contract_service_action/"
+            f"{contract.id}",
+            "sci_contract_revenue_schedule",
+            login="admin",
+            # Invoices, posts and recognises: more than a minute on a busy
+            # machine.
+            timeout=180,
+        )
+        rows = self.env["contract.revenue.schedule"].search(
+            [("contract_id", "=", contract.id)]
+        )
+        # A month a row, the partial first and last months included.
+        self.assertEqual(len(rows), 12 if self.date_start.day == 1 else 13)
+        self.assertAlmostEqual(sum(rows.mapped("amount")), 1200.0, places=2)
+        recognised = rows.filtered(lambda row: row.state == "recognised")
+        self.assertTrue(recognised)
+        self.assertEqual(len(recognised.recognition_move_id), 1)
+        self.assertEqual(recognised.recognition_move_id.state, "posted")
+        self.assertEqual(
+            recognised.recognition_move_id.line_ids.filtered(
+                lambda line: line.account_id == deferred
+            ).debit,
+            sum(recognised.mapped("amount")),
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestShipmentsToInvoiceTour(HttpCase, TestShipmentInvoicingBase):

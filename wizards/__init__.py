@@ -1,2 +1,3 @@
 from . import contract_invoice_create
+from . import contract_revenue_post
 from . import shipment_line_select

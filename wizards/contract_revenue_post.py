@@ -1,0 +1,79 @@
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ContractRevenuePost(models.TransientModel):
+    _name = "contract.revenue.post"
+    _description = "Post Prepaid Contract Entries"
+
+    until_date = fields.Date(
+        string="Post until",
+        required=True,
+        default=fields.Date.context_today,
+        help="Recognise the deferred revenue of every month that ends on or "
+        "before this date and is not recognised yet.",
+    )
+    company_ids = fields.Many2many(
+        comodel_name="res.company",
+        string="Companies",
+        required=True,
+        default=lambda self: self.env.companies,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+    )
+    pending_amount = fields.Monetary(
+        string="Amount to Recognise",
+        compute="_compute_pending",
+        currency_field="currency_id",
+    )
+    pending_count = fields.Integer(
+        string="Rows to Recognise", compute="_compute_pending"
+    )
+    currency_id = fields.Many2one(
+        comodel_name="res.currency", default=lambda self: self.env.company.currency_id
+    )
+
+    @api.depends("until_date", "company_ids")
+    def _compute_pending(self):
+        Schedule = self.env["contract.revenue.schedule"]
+        for wizard in self:
+            if not wizard.until_date:
+                wizard.pending_amount = wizard.pending_count = 0
+                continue
+            [(count, amount)] = Schedule._read_group(
+                Schedule._sci_pending_domain(wizard.until_date, wizard.company_ids),
+                aggregates=["__count", "amount:sum"],
+            )
+            wizard.pending_count = count
+            wizard.pending_amount = amount
+
+    def action_post(self):
+        self.ensure_one()
+        moves = self.env["contract.revenue.schedule"]._sci_recognise(
+            self.until_date, companies=self.company_ids
+        )
+        if not moves:
+            raise UserError(
+                self.env._(
+                    "No deferred contract revenue to recognise up to %(date)s.",
+                    date=self.until_date,
+                )
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_journal_line"
+        )
+        action.update(
+            {
+                "domain": [("id", "in", moves.ids)],
+                "context": {"create": False},
+            }
+        )
+        if len(moves) == 1:
+            action.update(
+                {
+                    "views": [(self.env.ref("account.view_move_form").id, "form")],
+                    "res_id": moves.id,
+                }
+            )
+        return action
