@@ -11,11 +11,12 @@
     "license": "AGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["contract", "sale_stock"],
+    "depends": ["contract", "sale_stock", "queue_job"],
     "data": [
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",
         "data/service_contract_cron.xml",
+        "data/contract_invoicing_run_data.xml",
         "views/service_contract_menus.xml",
         "views/contract_contract.xml",
         "views/res_config_settings.xml",
@@ -25,6 +26,7 @@
         "views/stock_picking.xml",
         "wizards/shipment_line_select.xml",
         "views/service_ledger_entry.xml",
+        "views/contract_invoicing_run.xml",
     ],
     "assets": {
         "web.assets_tests": [
