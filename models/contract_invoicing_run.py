@@ -81,8 +81,7 @@ class ContractInvoicingRun(models.Model):
     include_gaps = fields.Boolean(
         string="Invoice periods not invoiced",
         readonly=True,
-        help="The run also invoiced the periods left behind by cancelled "
-        "invoices.",
+        help="The run also invoiced the periods left behind by cancelled " "invoices.",
     )
     state = fields.Selection(
         selection=[
@@ -106,9 +105,7 @@ class ContractInvoicingRun(models.Model):
         string="Contracts Selected", readonly=True, help="Contracts the run selected."
     )
     batch_count = fields.Integer(string="Batches", readonly=True)
-    invoiced_contract_count = fields.Integer(
-        string="Contracts Invoiced", readonly=True
-    )
+    invoiced_contract_count = fields.Integer(string="Contracts Invoiced", readonly=True)
     skipped_count = fields.Integer(string="Contracts Skipped", readonly=True)
     failed_count = fields.Integer(string="Contracts Failed", readonly=True)
     gap_count = fields.Integer(string="Periods not Invoiced", readonly=True)

@@ -164,8 +164,9 @@ class TestConcurrencyNotAFailure(TransactionCase):
             invoice.action_post()
             env_b = api.Environment(cr_b, SUPERUSER_ID, {})
             cr_b.execute("SET lock_timeout = '300ms'")
-            with self.assertRaises(OperationalError) as caught, mute_logger(
-                "odoo.sql_db"
+            with (
+                self.assertRaises(OperationalError) as caught,
+                mute_logger("odoo.sql_db"),
             ):
                 self._run(env_b, post=True)
             self.assertEqual(caught.exception.pgcode, "55P03")
@@ -243,7 +244,10 @@ class TestNeverLosePeriods(ServiceContractCommon):
         Contract = self.env["contract.contract"]
         self.assertEqual(
             Contract.search(
-                [("id", "in", (contract | other).ids), ("sci_has_period_gaps", "=", True)]
+                [
+                    ("id", "in", (contract | other).ids),
+                    ("sci_has_period_gaps", "=", True),
+                ]
             ),
             contract,
         )
@@ -270,9 +274,7 @@ class TestNeverLosePeriods(ServiceContractCommon):
         )
         self.assertEqual(run_gap.period_start, date(2026, 2, 1))
         self.assertEqual(wizard.invoicing_run_id.gap_count, 1)
-        self.assertEqual(
-            self._periods(contract).count(("2026-02-01", "2026-02-28")), 1
-        )
+        self.assertEqual(self._periods(contract).count(("2026-02-01", "2026-02-28")), 1)
 
     def test_gap_is_invoiced_on_request(self):
         contract = self._gap()

@@ -41,8 +41,12 @@ class TestQueueJob(ServiceContractCommon):
         combined_1 = self._create_contract(
             date_start="2026-01-01", combine_invoices=True
         )
-        alone_1 = self._create_contract(partner=self.customer_b, date_start="2026-01-01")
-        alone_2 = self._create_contract(partner=self.customer_b, date_start="2026-01-01")
+        alone_1 = self._create_contract(
+            partner=self.customer_b, date_start="2026-01-01"
+        )
+        alone_2 = self._create_contract(
+            partner=self.customer_b, date_start="2026-01-01"
+        )
         combined_2 = self._create_contract(
             date_start="2026-01-01", combine_invoices=True, price=40.0
         )

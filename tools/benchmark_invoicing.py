@@ -177,12 +177,19 @@ def run_queue_job(config, db_name, workers, log_path):
             f"root:{workers},root.service_contract_invoicing:{workers}"
         ),
     )
+    # Multi-process Odoo starts its websocket server as "python <argv[0]>
+    # gevent": argv[0] must be a script, not "-m odoo".
+    launcher = f"{log_path}.odoo-bin"
+    with open(launcher, "w") as script:
+        script.write(
+            "__import__('os').environ['TZ'] = 'UTC'\nimport odoo.cli\n\n"
+            "odoo.cli.main()\n"
+        )
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "odoo",
+                launcher,
                 "-c",
                 config,
                 "-d",
@@ -295,7 +302,9 @@ def measure_lock_hold(db_name):
                 engine._run_batch(batch, today, today, True, True, False)
                 cr.commit()
                 ended = time.perf_counter()
-                holds.append((ended - started, ended - posting["start"], len(batch)))
+                holds.append(
+                    (ended - started, ended - posting.get("start", ended), len(batch))
+                )
                 env.invalidate_all()
         finally:
             Engine._post_moves = post_moves
@@ -380,11 +389,11 @@ def main():
     if args.run:
         run_engine(args.db, args.run)
         return
-    if args.queue_job:
-        main_queue_job(args)
-        return
-    if args.lock_hold:
-        main_lock_hold(args)
+    if args.queue_job or args.lock_hold:
+        if args.queue_job:
+            main_queue_job(args)
+        if args.lock_hold:
+            main_lock_hold(args)
         return
 
     rows = []

@@ -1,6 +1,5 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
 
 from odoo import models
 
@@ -13,9 +12,7 @@ class AccountMoveReversal(models.TransientModel):
         # the new draft replaces it. Its contract lines take over the
         # periods of the lines they copy, so that each period stays invoiced
         # once (the database index) and its ledger entry has its period.
-        originals = self.move_ids.filtered(
-            lambda move: move.move_type == "out_invoice"
-        )
+        originals = self.move_ids.filtered(lambda move: move.move_type == "out_invoice")
         action = super().reverse_moves(is_modify=is_modify)
         if is_modify and originals:
             new_moves = self.new_move_ids.filtered(
