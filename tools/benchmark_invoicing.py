@@ -249,8 +249,9 @@ def run_queue_job(config, db_name, workers, log_path):
                 break
         elapsed = time.perf_counter() - started
         with registry.cursor() as cr:
+            # queue_job counts every attempt, the first one included.
             cr.execute(
-                "SELECT sum(retry) FROM queue_job WHERE model_name = "
+                "SELECT sum(retry) - count(*) FROM queue_job WHERE model_name = "
                 "'contract.invoicing.run'"
             )
             retries = cr.fetchone()[0] or 0
