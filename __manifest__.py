@@ -13,12 +13,13 @@
     "maintainers": ["service-contract-invoicing"],
     "application": True,
     "installable": True,
-    "depends": ["contract", "sale_stock"],
+    "depends": ["contract", "sale_stock", "queue_job"],
     "data": [
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",
         "data/service_contract_cron.xml",
         "data/contract_revenue_schedule_cron.xml",
+        "data/contract_invoicing_run_data.xml",
         "views/service_contract_menus.xml",
         "views/contract_contract.xml",
         "views/res_config_settings.xml",
@@ -30,6 +31,7 @@
         "views/service_ledger_entry.xml",
         "views/contract_revenue_schedule.xml",
         "wizards/contract_revenue_post.xml",
+        "views/contract_invoicing_run.xml",
     ],
     "assets": {
         "web.assets_tests": [

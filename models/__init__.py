@@ -5,6 +5,8 @@ from . import contract_contract
 from . import contract_line
 from . import contract_revenue_schedule
 from . import res_company
+from . import contract_invoicing_run
+from . import contract_invoicing_run_line
 from . import res_config_settings
 from . import service_contract_invoicing
 from . import service_ledger_entry

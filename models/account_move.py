@@ -14,6 +14,14 @@ class AccountMove(models.Model):
         compute="_compute_sci_ledger_entry_count",
         groups="service_contract_invoicing.group_service_contract_user",
     )
+    sci_invoicing_run_id = fields.Many2one(
+        comodel_name="contract.invoicing.run",
+        string="Contract Invoicing Run",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        readonly=True,
+    )
 
     def _sci_shipment_moves(self):
         """Customer shipment moves linked to the lines of ``self``."""

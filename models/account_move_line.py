@@ -109,6 +109,35 @@ class AccountMoveLine(models.Model):
                 by_date[last].append(contract_line.id)
         self._sci_write_last_date_invoiced(by_date)
 
+    def _sci_move_periods_to(self, copies):
+        """Give the contract periods of ``self`` (an invoice reversed by
+        Reverse and create invoice) to ``copies``, the lines of the new
+        invoice copied from them (same contract line and label)."""
+        sources = defaultdict(list)
+        for line in self._sci_period_lines().sorted(
+            lambda line: (line.sequence, line.id)
+        ):
+            sources[(line.contract_line_id, line.name)].append(line)
+        moves = []
+        for copy in copies.filtered(
+            lambda line: line.contract_line_id and not line.sci_period_start
+        ).sorted(lambda line: (line.sequence, line.id)):
+            candidates = sources.get((copy.contract_line_id, copy.name))
+            if candidates:
+                source = candidates.pop(0)
+                moves.append(
+                    (source, copy, source.sci_period_start, source.sci_period_end)
+                )
+        if not moves:
+            return
+        # The reversed invoice lets go first: one live line per period. Its
+        # ledger entries keep the period they were posted with.
+        sources = self.browse([source.id for source, __, __, __ in moves])
+        sources.write({"sci_period_start": False, "sci_period_end": False})
+        sources.flush_recordset(["sci_period_start", "sci_period_end"])
+        for __, copy, start, end in moves:
+            copy.write({"sci_period_start": start, "sci_period_end": end})
+
     def _sci_write_last_date_invoiced(self, by_date):
         # As invoicing does: a locked contract lets its invoiced dates move.
         ContractLine = self.env["contract.line"].with_context(sci_skip_lock_check=True)

@@ -148,6 +148,14 @@ class ContractContract(models.Model):
         help="Sale entries of the service ledger dated this calendar year, net "
         "of credit notes and undone invoices, in the company's currency.",
     )
+    sci_has_period_gaps = fields.Boolean(
+        string="Periods not Invoiced",
+        compute="_compute_sci_has_period_gaps",
+        search="_search_sci_has_period_gaps",
+        help="A cancelled invoice left periods of this contract not invoiced "
+        "while later periods are: Create Contract Invoices invoices them when "
+        "asked to.",
+    )
     sci_ledger_entry_count = fields.Integer(
         string="Service Ledger Entries",
         compute="_compute_sci_ledger",
@@ -705,6 +713,22 @@ class ContractContract(models.Model):
         return account
 
     # === Invoicing ===
+
+    def _compute_sci_has_period_gaps(self):
+        gaps = self.env["service.contract.invoicing"]._period_gaps(
+            self.contract_line_ids
+        )
+        with_gaps = {line.contract_id for line, __, __ in gaps}
+        for contract in self:
+            contract.sci_has_period_gaps = contract in with_gaps
+
+    def _search_sci_has_period_gaps(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        gaps = self.env["service.contract.invoicing"]._period_gaps_all()
+        ids = list({line.contract_id.id for line, __, __ in gaps})
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
 
     def _sci_not_invoiceable_reason(self):
         """Why this contract is never invoiced by period, or '' when it is."""

@@ -27,3 +27,18 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="[('type', '=', 'general'), ('company_id', 'parent_of', company_id)]",
     )
+    sci_background_threshold = fields.Integer(
+        string="Contract Invoicing Background Threshold",
+        config_parameter="service_contract_invoicing.background_threshold",
+        default=500,
+        help="A Create Contract Invoices run over more contracts than this runs "
+        "in the background, one queue job per batch of contracts.",
+    )
+    sci_run_responsible_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Contract Invoicing Runs Responsible",
+        config_parameter="service_contract_invoicing.run_responsible_id",
+        help="Gets an activity when a scheduled Create Contract Invoices run has "
+        "failures. Empty: the scheduled action's user, or the administrator when "
+        "that is the superuser.",
+    )

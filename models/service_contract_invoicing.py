@@ -16,8 +16,11 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from psycopg2 import OperationalError
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, config
 
 _logger = logging.getLogger(__name__)
@@ -26,6 +29,16 @@ BATCH_SIZE = 200
 # A scheduled run stops taking new batches after this many seconds, reports
 # what remains and lets Odoo call it again, well before limit_time_cpu.
 CRON_TIME_BUDGET = 40
+
+
+def is_concurrency_error(error):
+    """Whether ``error`` is a PostgreSQL concurrency error (serialization
+    failure, lock not available, deadlock) that a new transaction may not
+    meet again: never a contract's fault, always retried, never reported."""
+    return (
+        isinstance(error, OperationalError)
+        and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+    )
 
 
 @dataclass
@@ -38,12 +51,14 @@ class InvoicingResult:
     skipped: list = field(default_factory=list)
     failures: list = field(default_factory=list)
     invoiced_contract_ids: set = field(default_factory=set)
+    gaps: list = field(default_factory=list)
 
     def merge(self, other):
         self.moves |= other.moves
         self.preview += other.preview
         self.skipped += other.skipped
         self.failures += other.failures
+        self.gaps += other.gaps
         self.invoiced_contract_ids |= other.invoiced_contract_ids
 
 
@@ -64,6 +79,8 @@ class ServiceContractInvoicing(models.AbstractModel):
         dry_run=False,
         commit=False,
         time_budget=None,
+        invoicing_run=None,
+        include_gaps=False,
     ):
         """Invoice every period of ``contracts`` due on or before
         ``invoice_to_date``, dated ``posting_date``.
@@ -71,28 +88,77 @@ class ServiceContractInvoicing(models.AbstractModel):
         :param commit: commit after each batch (scheduled action only), so an
             interruption loses at most one batch and a rerun does the rest.
         :param time_budget: seconds after which no new batch is started
+        :param invoicing_run: the contract.invoicing.run each batch reports
+            into and whose invoices it marks
+        :param include_gaps: also invoice the periods not invoiced that
+            cancelled invoices left before the last invoiced one
         :return: InvoicingResult
         """
         result = InvoicingResult(moves=self.env["account.move"])
-        ids = contracts.ids
+        engine = (
+            self.with_context(sci_invoicing_run_id=invoicing_run.id)
+            if invoicing_run and not dry_run
+            else self
+        )
         started = time.monotonic()
-        for start in range(0, len(ids), BATCH_SIZE):
+        batches = self._split_batches(contracts, combine)
+        done = 0
+        for batch in batches:
             if time_budget and time.monotonic() - started > time_budget:
                 break
-            batch = contracts.browse(ids[start : start + BATCH_SIZE])
-            result.merge(
-                self._run_batch(
-                    batch, posting_date, invoice_to_date, combine, post, dry_run
-                )
+            batch_result = engine._run_batch(
+                batch,
+                posting_date,
+                invoice_to_date,
+                combine,
+                post,
+                dry_run,
+                include_gaps=include_gaps,
             )
+            if invoicing_run and not dry_run:
+                invoicing_run._record_batch(batch_result)
+            result.merge(batch_result)
+            done += len(batch)
             if commit and not dry_run:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env["ir.cron"]._notify_progress(
-                    done=min(start + BATCH_SIZE, len(ids)),
-                    remaining=max(len(ids) - start - BATCH_SIZE, 0),
+                    done=done, remaining=len(contracts) - done
                 )
                 self.env.invalidate_all()
         return result
+
+    @api.model
+    def _split_batches(self, contracts, combine, size=None):
+        """``contracts`` in batches of about ``size``, in their order. When
+        combining, every combinable contract of one combine key is in the
+        same batch (however large), so that they share one invoice."""
+        size = size or BATCH_SIZE
+        keys = {}
+        for contract in contracts:
+            key = (
+                ("combine", *self._combine_key(contract))
+                if combine and contract.combine_invoices
+                else ("contract", contract.id)
+            )
+            keys.setdefault(key, []).append(contract.id)
+        batches, current = [], []
+        for ids in keys.values():
+            if current and len(current) + len(ids) > size:
+                batches.append(current)
+                current = []
+            current += ids
+        if current:
+            batches.append(current)
+        return [contracts.browse(ids) for ids in batches]
+
+    @api.model
+    def _failed_result(self, contracts, reason):
+        """An InvoicingResult in which every contract of ``contracts``
+        failed for ``reason``."""
+        return InvoicingResult(
+            moves=self.env["account.move"],
+            failures=[(contract, reason) for contract in contracts],
+        )
 
     @api.model
     def _due_contracts_domain(self, invoice_to_date):
@@ -119,25 +185,30 @@ class ServiceContractInvoicing(models.AbstractModel):
         testing = config["test_enable"] or getattr(
             threading.current_thread(), "testing", False
         )
-        result = self.run(
+        invoicing_run = self.env["contract.invoicing.run"]._start(
             contracts,
+            trigger="cron",
             posting_date=today,
             invoice_to_date=invoice_to_date,
             combine=True,
-            commit=not testing,
-            time_budget=CRON_TIME_BUDGET,
+            filters=self.env._(
+                "Due up to today plus %(days)s days of lead time", days=lead_days
+            ),
         )
-        for contract, message in result.failures:
-            _logger.warning(
-                "Contract %s not invoiced: %s", contract.display_name, message
-            )
+        if not testing:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        result = invoicing_run._execute(
+            contracts, commit=not testing, time_budget=CRON_TIME_BUDGET
+        )
         _logger.info(
-            "Create Contract Invoices: %d contracts invoiced, %d invoices, "
+            "Create Contract Invoices %s: %s, %d contracts invoiced, %d invoices, "
             "%d skipped, %d failed",
-            len(result.invoiced_contract_ids),
-            len(result.moves),
-            len(result.skipped),
-            len(result.failures),
+            invoicing_run.name,
+            invoicing_run.state,
+            invoicing_run.invoiced_contract_count,
+            invoicing_run.invoice_count,
+            invoicing_run.skipped_count,
+            invoicing_run.failed_count,
         )
         return result
 
@@ -146,44 +217,130 @@ class ServiceContractInvoicing(models.AbstractModel):
     def _lock_contracts(self, contracts):
         """Row-lock the contracts that no other transaction holds; an
         overlapping run skips the others instead of waiting or invoicing
-        them twice."""
+        them twice. A contract that another run changed and committed since
+        this transaction began cannot be locked (serialization failure): it
+        is skipped too, the next run invoices what it still owes.
+
+        :return: (locked contracts, contracts changed by another run)"""
         if not contracts:
-            return contracts
+            return contracts, contracts
         contracts.flush_recordset()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM contract_contract WHERE id IN %s "
-                "FOR NO KEY UPDATE SKIP LOCKED",
-                tuple(contracts.ids),
-            )
-        )
-        locked_ids = {row[0] for row in self.env.cr.fetchall()}
+        try:
+            with self.env.cr.savepoint(flush=False):
+                locked_ids = self._lock_rows(contracts.ids)
+            changed_ids = set()
+        except OperationalError as error:
+            if not is_concurrency_error(error):
+                raise
+            # One by one: only the contracts changed meanwhile are left out.
+            locked_ids, changed_ids = set(), set()
+            for contract_id in contracts.ids:
+                try:
+                    with self.env.cr.savepoint(flush=False):
+                        locked_ids |= self._lock_rows([contract_id])
+                except OperationalError as row_error:
+                    if not is_concurrency_error(row_error):
+                        raise
+                    changed_ids.add(contract_id)
         locked = contracts.filtered(lambda c: c.id in locked_ids)
         # What another run committed before we locked must be seen.
         locked.invalidate_recordset()
         locked.contract_line_ids.invalidate_recordset()
-        return locked
+        return locked, contracts.filtered(lambda c: c.id in changed_ids)
+
+    def _lock_rows(self, contract_ids):
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM contract_contract WHERE id IN %s "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                tuple(contract_ids),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _check_lock_dates(self, contracts, posting_date):
+        """Contracts whose company (and journal) locks ``posting_date``:
+        {contract: reason}."""
+        reasons = {}
+        violations = {}
+        for contract in contracts:
+            key = (contract.company_id, contract.journal_id)
+            if key not in violations:
+                violations[key] = contract.company_id._get_violated_lock_dates(
+                    posting_date, True, contract.journal_id
+                )
+            violated = violations[key]
+            if violated:
+                reasons[contract] = self.env._(
+                    "the posting date %(date)s is inside a locked accounting "
+                    "period of %(company)s (locked up to %(lock)s): choose a "
+                    "later posting date",
+                    date=posting_date,
+                    company=contract.company_id.name,
+                    lock=violated[-1][0],
+                )
+        return reasons
 
     def _run_batch(
-        self, contracts, posting_date, invoice_to_date, combine, post, dry_run
+        self,
+        contracts,
+        posting_date,
+        invoice_to_date,
+        combine,
+        post,
+        dry_run,
+        include_gaps=False,
     ):
         result = InvoicingResult(moves=self.env["account.move"])
-        locked = contracts if dry_run else self._lock_contracts(contracts)
+        if dry_run:
+            locked, changed = contracts, contracts.browse()
+        else:
+            locked, changed = self._lock_contracts(contracts)
         for contract in contracts - locked:
             result.skipped.append(
-                (contract, self.env._("being invoiced by another run"))
+                (
+                    contract,
+                    self.env._("invoiced by another run since this run started")
+                    if contract in changed
+                    else self.env._("being invoiced by another run"),
+                )
             )
+        lock_date_reasons = self._check_lock_dates(locked, posting_date)
+        gaps = self._period_gaps(locked.contract_line_ids)
         plans = []
         for contract in locked:
             reason = contract._sci_not_invoiceable_reason()
             if reason:
                 result.skipped.append((contract, reason))
                 continue
+            if contract in lock_date_reasons:
+                result.failures.append((contract, lock_date_reasons[contract]))
+                continue
             try:
                 plan = self._plan_contract(contract, invoice_to_date)
             except (UserError, ValidationError) as error:
                 result.failures.append((contract, error.args[0]))
                 continue
+            contract_gaps = [gap for gap in gaps if gap[0].contract_id == contract]
+            if include_gaps and contract_gaps:
+                plan["lines"] = self._plan_gaps(contract_gaps) + plan["lines"]
+                plan["lines"].sort(
+                    key=lambda item: (item[1][0], item[0].sequence, item[0].id)
+                )
+            elif contract_gaps:
+                result.gaps += [
+                    {
+                        "contract": contract,
+                        "line": line,
+                        "period_start": start,
+                        "period_end": end,
+                        "reason": self.env._(
+                            "period not invoiced (its invoice was cancelled): "
+                            "tick Invoice periods not invoiced to invoice it"
+                        ),
+                    }
+                    for line, start, end in contract_gaps
+                ]
             if not plan["lines"]:
                 result.skipped.append(
                     (
@@ -297,6 +454,71 @@ class ServiceContractInvoicing(models.AbstractModel):
                 groups.append([plan])
         return groups + list(combined.values())
 
+    # === Periods not invoiced ===
+
+    @api.model
+    def _period_gaps_all(self):
+        """_period_gaps of every contract line that has a cancelled period."""
+        self.env["account.move.line"].flush_model(["contract_line_id", "parent_state"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT contract_line_id FROM account_move_line "
+                "WHERE parent_state = 'cancel' AND contract_line_id IS NOT NULL "
+                "AND sci_period_start IS NOT NULL"
+            )
+        )
+        line_ids = [row[0] for row in self.env.cr.fetchall()]
+        return self._period_gaps(self.env["contract.line"].browse(line_ids))
+
+    @api.model
+    def _period_gaps(self, contract_lines):
+        """Periods of ``contract_lines`` that a cancelled invoice gave back
+        while later periods stayed invoiced: on or before the line's last
+        invoiced date, on no invoice that is not cancelled. Nothing invoices
+        them again unless asked (the next period follows the last invoiced).
+
+        :return: [(contract line, period start, period end)] in order"""
+        if not contract_lines:
+            return []
+        self.env["account.move.line"].flush_model(
+            ["contract_line_id", "sci_period_start", "sci_period_end", "parent_state"]
+        )
+        contract_lines.flush_recordset(["last_date_invoiced"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT gap.contract_line_id, gap.sci_period_start,
+                       gap.sci_period_end
+                  FROM account_move_line gap
+                  JOIN contract_line cl ON cl.id = gap.contract_line_id
+                 WHERE gap.contract_line_id IN %(lines)s
+                   AND gap.parent_state = 'cancel'
+                   AND gap.sci_period_start IS NOT NULL
+                   AND gap.sci_period_end <= cl.last_date_invoiced
+                   AND NOT EXISTS (
+                       SELECT 1 FROM account_move_line live
+                        WHERE live.contract_line_id = gap.contract_line_id
+                          AND live.sci_period_start = gap.sci_period_start
+                          AND live.parent_state != 'cancel')
+                 ORDER BY gap.contract_line_id, gap.sci_period_start
+                """,
+                lines=tuple(contract_lines.ids),
+            )
+        )
+        Line = self.env["contract.line"]
+        return [
+            (Line.browse(line_id), start, end)
+            for line_id, start, end in self.env.cr.fetchall()
+        ]
+
+    def _plan_gaps(self, gaps):
+        """Plan items, as _plan_contract makes them, for periods not
+        invoiced."""
+        return [
+            (line, (start, end, line._sci_invoice_date(start, end)))
+            for line, start, end in gaps
+        ]
+
     # === Values ===
 
     def _prepare_invoice_values(self, group, posting_date):
@@ -341,7 +563,9 @@ class ServiceContractInvoicing(models.AbstractModel):
 
     def _create_moves(self, groups, vals_list):
         """Create all invoices at once; when that fails, one by one, so a
-        failing contract keeps the others' invoices.
+        failing contract keeps the others' invoices. A PostgreSQL concurrency
+        error is no contract's fault: it is raised, for Odoo (request) or
+        queue_job (job) to retry the whole transaction.
 
         :return: (moves, {index of a failed group: message})"""
         Move = self.env["account.move"].with_context(
@@ -350,10 +574,16 @@ class ServiceContractInvoicing(models.AbstractModel):
             mail_create_nosubscribe=True,
             mail_notrack=True,
         )
+        run_id = self.env.context.get("sci_invoicing_run_id")
+        if run_id:
+            for vals in vals_list:
+                vals["sci_invoicing_run_id"] = run_id
         try:
             with self.env.cr.savepoint():
                 return Move.create(vals_list), {}
-        except Exception:  # noqa: BLE001 - isolated per contract just below
+        except Exception as error:  # noqa: BLE001 - isolated per contract just below
+            if is_concurrency_error(error):
+                raise
             _logger.info("Batch invoice creation failed, retrying one by one")
         moves = Move
         failed = {}
@@ -362,6 +592,8 @@ class ServiceContractInvoicing(models.AbstractModel):
                 with self.env.cr.savepoint():
                     moves |= Move.create([vals])
             except Exception as error:  # noqa: BLE001 - reported to the user
+                if is_concurrency_error(error):
+                    raise
                 failed[index] = str(error.args[0] if error.args else error)
         return moves, failed
 
@@ -372,7 +604,11 @@ class ServiceContractInvoicing(models.AbstractModel):
         for plan in plans:
             last = {}
             for line, (__, end, __) in plan["lines"]:
-                last[line] = max(end, last.get(line, end))
+                # Never backwards: a period not invoiced (a gap) lies before
+                # the last invoiced date.
+                last[line] = max(
+                    end, last.get(line, end), line.last_date_invoiced or end
+                )
             for line, end in last.items():
                 by_date[end].append(line.id)
         # Invoicing bookkeeping: a Service Contract User invoices contracts
@@ -388,13 +624,17 @@ class ServiceContractInvoicing(models.AbstractModel):
             with self.env.cr.savepoint():
                 moves.action_post()
                 return failures
-        except Exception:  # noqa: BLE001 - isolated per invoice just below
+        except Exception as error:  # noqa: BLE001 - isolated per invoice just below
+            if is_concurrency_error(error):
+                raise
             _logger.info("Batch posting failed, posting one by one")
         for move in moves:
             try:
                 with self.env.cr.savepoint():
                     move.action_post()
             except Exception as error:  # noqa: BLE001 - reported to the user
+                if is_concurrency_error(error):
+                    raise
                 contract = move.invoice_line_ids.contract_line_id.contract_id[:1]
                 failures.append(
                     (

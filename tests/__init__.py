@@ -7,3 +7,6 @@ from . import test_tours
 from . import test_security
 from . import test_service_ledger
 from . import test_deferred_revenue
+from . import test_invoicing_runs
+from . import test_queue_job
+from . import test_never_lose

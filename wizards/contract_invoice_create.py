@@ -55,6 +55,16 @@ class ContractInvoiceCreate(models.TransientModel):
         string="Post at once",
         help="Post the created invoices at once instead of leaving them in draft.",
     )
+    include_gaps = fields.Boolean(
+        string="Invoice periods not invoiced",
+        help="Also invoice the periods that cancelled invoices left behind while "
+        "later periods stayed invoiced (filter Periods not invoiced on the "
+        "contracts). Without it, the run lists them.",
+    )
+    invoicing_run_id = fields.Many2one(
+        comodel_name="contract.invoicing.run", string="Run", readonly=True
+    )
+    is_background = fields.Boolean(related="invoicing_run_id.is_background")
     confirm_early_invoice_to_date = fields.Boolean(
         string="Invoice-to date before the posting period is intended",
     )
@@ -144,8 +154,12 @@ class ContractInvoiceCreate(models.TransientModel):
         domain = [
             ("contract_type", "=", "sale"),
             ("company_id", "in", companies.ids),
+            "|",
+            "&",
             ("recurring_next_date", "!=", False),
             ("recurring_next_date", "<=", self.invoice_to_date),
+            # Shown (and invoiced when asked) whatever their next date.
+            ("sci_has_period_gaps", "=", True),
         ]
         if self.partner_ids:
             domain.append(("partner_id", "child_of", self.partner_ids.ids))
@@ -158,24 +172,18 @@ class ContractInvoiceCreate(models.TransientModel):
         return domain
 
     def _check_posting_date(self, contracts):
-        for company in contracts.company_id:
-            journal = contracts.filtered(lambda c, co=company: c.company_id == co)[
-                :1
-            ].journal_id
-            violated = company._get_violated_lock_dates(
-                self.posting_date, True, journal
-            )
-            if violated:
-                raise UserError(
-                    self.env._(
-                        "The posting date %(date)s is inside a locked accounting "
-                        "period of %(company)s (locked up to %(lock)s). Choose a "
-                        "later posting date.",
-                        date=self.posting_date,
-                        company=company.name,
-                        lock=violated[-1][0],
-                    )
+        """Refuse at once when the posting date is locked for every selected
+        contract (the engine fails each contract of a locked company)."""
+        reasons = self.env["service.contract.invoicing"]._check_lock_dates(
+            contracts, self.posting_date
+        )
+        if reasons and len(reasons) == len(contracts):
+            raise UserError(
+                self.env._(
+                    "Nothing can be invoiced: %(reason)s.",
+                    reason=next(iter(reasons.values())),
                 )
+            )
 
     def action_run(self):
         self.ensure_one()
@@ -205,18 +213,60 @@ class ContractInvoiceCreate(models.TransientModel):
                 )
             )
         dry_run = self.run_action == "preview"
-        if not dry_run:
-            self._check_posting_date(contracts)
-        result = self.env["service.contract.invoicing"].run(
+        if dry_run:
+            result = self.env["service.contract.invoicing"].run(
+                contracts,
+                posting_date=self.posting_date,
+                invoice_to_date=self.invoice_to_date,
+                combine=self.combine,
+                dry_run=True,
+                include_gaps=self.include_gaps,
+            )
+            self._write_result(result, dry_run)
+            return self._reopen()
+        self._check_posting_date(contracts)
+        invoicing_run = self.env["contract.invoicing.run"]._start(
             contracts,
+            trigger="wizard",
+            filters=self._filters_description(),
             posting_date=self.posting_date,
             invoice_to_date=self.invoice_to_date,
             combine=self.combine,
-            post=self.post_invoices,
-            dry_run=dry_run,
+            post_invoices=self.post_invoices,
+            include_gaps=self.include_gaps,
         )
-        self._write_result(result, dry_run)
+        result = invoicing_run._execute(contracts)
+        self.invoicing_run_id = invoicing_run
+        if result is None:
+            # In the background, or failed: the run tells.
+            self.write({"state": "done", "result_action": "create"})
+        else:
+            self._write_result(result, dry_run)
         return self._reopen()
+
+    def _filters_description(self):
+        self.ensure_one()
+        parts = [
+            f"{self._fields[name]._description_string(self.env)}: "
+            + ", ".join(self[name].mapped("display_name"))
+            for name in ("partner_ids", "contract_ids", "tag_ids", "user_ids")
+            if self[name]
+        ]
+        parts.append(
+            f"{self._fields['company_ids']._description_string(self.env)}: "
+            + ", ".join((self.company_ids or self.env.companies).mapped("name"))
+        )
+        return "\n".join(parts)
+
+    def action_view_run(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "contract.invoicing.run",
+            "res_id": self.invoicing_run_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def _write_result(self, result, dry_run):
         move_by_contract = {}
@@ -259,6 +309,18 @@ class ContractInvoiceCreate(models.TransientModel):
             }
             for contract, reason in result.failures
         ]
+        lines += [
+            {
+                "contract_id": gap["contract"].id,
+                "contract_line_id": gap["line"].id,
+                "period_start": gap["period_start"],
+                "period_end": gap["period_end"],
+                "currency_id": gap["contract"].currency_id.id,
+                "status": "gap",
+                "reason": gap["reason"],
+            }
+            for gap in result.gaps
+        ]
         self.write(
             {
                 "state": "done",
@@ -285,7 +347,13 @@ class ContractInvoiceCreate(models.TransientModel):
 
     def action_back(self):
         self.ensure_one()
-        self.write({"state": "draft", "line_ids": [fields.Command.clear()]})
+        self.write(
+            {
+                "state": "draft",
+                "line_ids": [fields.Command.clear()],
+                "invoicing_run_id": False,
+            }
+        )
         return self._reopen()
 
     def action_view_invoices(self):
@@ -319,6 +387,7 @@ class ContractInvoiceCreateLine(models.TransientModel):
             ("invoiced", "Invoiced"),
             ("skipped", "Skipped"),
             ("failed", "Failed"),
+            ("gap", "Period not invoiced"),
         ],
         readonly=True,
     )

@@ -1,0 +1,456 @@
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What one Create Contract Invoices run did, for the user to see.
+
+The wizard and the scheduled action each write a run; the engine reports every
+batch into it (skipped and failed contracts as lines, the invoices through
+``account.move.sci_invoicing_run_id``) and the run closes with its counts. A
+run over more contracts than the background threshold is split into one
+queue_job per batch of contracts (all contracts of one combine key in the same
+job); a last job, run when every batch job is done, closes it. Batch jobs
+write only their own rows (lines, invoices), never the run itself, so that
+they do not serialize on it.
+"""
+
+import logging
+import time
+import traceback
+
+from odoo import api, fields, models
+
+from odoo.addons.queue_job.delay import group
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .service_contract_invoicing import is_concurrency_error
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_BACKGROUND_THRESHOLD = 500
+# A batch job retried on PostgreSQL concurrency errors gives up after this
+# many attempts (queue_job's default is 5; several workers on the same
+# journals conflict more often).
+JOB_MAX_RETRIES = 10
+
+
+class ContractInvoicingRun(models.Model):
+    _name = "contract.invoicing.run"
+    _description = "Contract Invoicing Run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start_datetime desc, id desc"
+
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    trigger = fields.Selection(
+        selection=[
+            ("wizard", "Create Contract Invoices"),
+            ("cron", "Scheduled action"),
+        ],
+        required=True,
+        readonly=True,
+        default="wizard",
+    )
+    is_background = fields.Boolean(
+        string="In the Background",
+        readonly=True,
+        help="Split into one queue job per batch of contracts.",
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Started by",
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        help="The company the run was started from.",
+    )
+    company_ids = fields.Many2many(
+        comodel_name="res.company",
+        string="Companies",
+        readonly=True,
+        help="Companies of the contracts the run selected.",
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    filters = fields.Text(readonly=True)
+    posting_date = fields.Date(readonly=True)
+    invoice_to_date = fields.Date(string="Invoice-to Date", readonly=True)
+    combine = fields.Boolean(string="Combine invoices", readonly=True)
+    post_invoices = fields.Boolean(string="Post at once", readonly=True)
+    include_gaps = fields.Boolean(
+        string="Invoice periods not invoiced",
+        readonly=True,
+        help="The run also invoiced the periods left behind by cancelled " "invoices.",
+    )
+    state = fields.Selection(
+        selection=[
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failures", "Done with failures"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        readonly=True,
+        default="running",
+        index=True,
+        tracking=True,
+    )
+    start_datetime = fields.Datetime(
+        string="Started", required=True, readonly=True, default=fields.Datetime.now
+    )
+    end_datetime = fields.Datetime(string="Ended", readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 1))
+    contract_count = fields.Integer(
+        string="Contracts Selected", readonly=True, help="Contracts the run selected."
+    )
+    batch_count = fields.Integer(string="Batches", readonly=True)
+    invoiced_contract_count = fields.Integer(string="Contracts Invoiced", readonly=True)
+    skipped_count = fields.Integer(string="Contracts Skipped", readonly=True)
+    failed_count = fields.Integer(string="Contracts Failed", readonly=True)
+    gap_count = fields.Integer(string="Periods not Invoiced", readonly=True)
+    invoice_count = fields.Integer(string="Invoices", readonly=True)
+    amount_untaxed = fields.Monetary(
+        string="Untaxed Total",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Untaxed total of the run's invoices, in the company currency.",
+    )
+    error_message = fields.Text(string="Error", readonly=True)
+    line_ids = fields.One2many(
+        comodel_name="contract.invoicing.run.line",
+        inverse_name="run_id",
+        string="Skipped and Failed Contracts",
+        readonly=True,
+    )
+    move_ids = fields.One2many(
+        comodel_name="account.move",
+        inverse_name="sci_invoicing_run_id",
+        string="Invoices Created",
+        readonly=True,
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                # A standard (not gap-free) sequence: no row lock, two runs
+                # may start at once.
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("contract.invoicing.run")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    # === Starting a run ===
+
+    @api.model
+    def _background_threshold(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()  # reading a setting the user may not read otherwise
+            .get_param(
+                "service_contract_invoicing.background_threshold",
+                DEFAULT_BACKGROUND_THRESHOLD,
+            )
+        )
+
+    @api.model
+    def _start(self, contracts, **values):
+        """A new running run over ``contracts``; ``values`` are the run's
+        fields (trigger, posting_date, invoice_to_date, combine, ...)."""
+        # Bookkeeping of the run: written whoever runs it (Service Contract
+        # Users read runs only). The invoicing itself runs as the user.
+        invoicing_run = self.sudo().create(
+            dict(
+                values,
+                contract_count=len(contracts),
+                company_ids=[fields.Command.set(contracts.company_id.ids)],
+            )
+        )
+        return invoicing_run.with_env(self.env)
+
+    def _engine_options(self):
+        self.ensure_one()
+        return {
+            "posting_date": self.posting_date,
+            "invoice_to_date": self.invoice_to_date,
+            "combine": self.combine,
+            "post": self.post_invoices,
+            "include_gaps": self.include_gaps,
+        }
+
+    def _execute(self, contracts, commit=False, time_budget=None):
+        """Invoice ``contracts`` in this run: in the background, one job per
+        batch, over the threshold; else at once, closing the run.
+
+        :return: the engine's InvoicingResult, or None when enqueued"""
+        self.ensure_one()
+        engine = self.env["service.contract.invoicing"]
+        if len(contracts) > self._background_threshold():
+            self._enqueue(contracts)
+            return None
+        try:
+            if commit:
+                result = engine.run(
+                    contracts,
+                    commit=True,
+                    time_budget=time_budget,
+                    invoicing_run=self,
+                    **self._engine_options(),
+                )
+            else:
+                with self.env.cr.savepoint():
+                    result = engine.run(
+                        contracts, invoicing_run=self, **self._engine_options()
+                    )
+        except Exception as error:
+            if commit:
+                self.env.cr.rollback()
+            if is_concurrency_error(error) and not commit:
+                # The whole request is retried by Odoo, in a new transaction.
+                raise
+            _logger.exception("Contract invoicing run %s failed", self.name)
+            self._close(error=error)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if is_concurrency_error(error):
+                raise
+            return None
+        self._close()
+        return result
+
+    # === Reporting ===
+
+    def _record_batch(self, result):
+        """Store what one batch skipped or failed (the invoices carry the run
+        themselves). Creates rows only: never writes the run, which batch
+        jobs running at the same time would serialize on."""
+        self.ensure_one()
+        vals_list = [
+            {
+                "run_id": self.id,
+                "contract_id": contract.id,
+                "status": "skipped",
+                "reason": reason,
+            }
+            for contract, reason in result.skipped
+        ]
+        vals_list += [
+            {
+                "run_id": self.id,
+                "contract_id": contract.id,
+                "status": "failed",
+                "reason": reason,
+            }
+            for contract, reason in result.failures
+        ]
+        vals_list += [
+            {
+                "run_id": self.id,
+                "contract_id": gap["contract"].id,
+                "contract_line_id": gap["line"].id,
+                "period_start": gap["period_start"],
+                "period_end": gap["period_end"],
+                "status": "gap",
+                "reason": gap["reason"],
+            }
+            for gap in getattr(result, "gaps", [])
+        ]
+        # Bookkeeping of the run (see _start).
+        self.env["contract.invoicing.run.line"].sudo().create(vals_list)
+
+    def _close(self, error=None):
+        """Counts, state and duration from what the run stored."""
+        Line = self.env["contract.invoicing.run.line"].sudo()
+        MoveLine = self.env["account.move.line"].sudo()
+        Move = self.env["account.move"].sudo()
+        now = fields.Datetime.now()
+        for run in self.sudo():
+            counts = {
+                (status, contract.id)
+                for status, contract in Line._read_group(
+                    [("run_id", "=", run.id)], ["status", "contract_id"]
+                )
+            }
+            invoiced = MoveLine.search(
+                [
+                    ("move_id.sci_invoicing_run_id", "=", run.id),
+                    ("contract_line_id", "!=", False),
+                ]
+            ).contract_line_id.contract_id
+            totals = Move._read_group(
+                [("sci_invoicing_run_id", "=", run.id)],
+                ["company_id"],
+                ["amount_untaxed_signed:sum", "__count"],
+            )
+            amount = sum(
+                company.currency_id._convert(
+                    total,
+                    run.company_currency_id,
+                    run.company_id,
+                    run.posting_date or fields.Date.context_today(run),
+                )
+                for company, total, __ in totals
+            )
+            failed = len([1 for status, __ in counts if status == "failed"])
+            if error:
+                state = "failed"
+            elif failed:
+                state = "failures"
+            else:
+                state = "done"
+            run.write(
+                {
+                    "state": state,
+                    "error_message": error
+                    and "".join(traceback.format_exception_only(error)).strip(),
+                    "end_datetime": now,
+                    "duration": (now - run.start_datetime).total_seconds(),
+                    "invoiced_contract_count": len(invoiced),
+                    "skipped_count": len(
+                        [1 for status, __ in counts if status == "skipped"]
+                    ),
+                    "failed_count": failed,
+                    "gap_count": Line.search_count(
+                        [("run_id", "=", run.id), ("status", "=", "gap")]
+                    ),
+                    "invoice_count": sum(count for __, __, count in totals),
+                    "amount_untaxed": amount,
+                }
+            )
+            if state != "done" and run.trigger == "cron":
+                run._notify_responsible()
+
+    def _responsible_user(self):
+        """Who is told about a scheduled run's failures: the user of the
+        setting, else the scheduled action's user unless it is the
+        superuser, else the administrator."""
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()  # reading a setting the cron user may not read otherwise
+            .get_param("service_contract_invoicing.run_responsible_id")
+        )
+        user = self.env["res.users"].sudo().browse(int(param or 0)).exists()
+        if not user and not self.user_id._is_superuser():
+            user = self.user_id
+        return user or self.env.ref("base.user_admin", raise_if_not_found=False)
+
+    def _notify_responsible(self):
+        self.ensure_one()
+        user = self._responsible_user()
+        if not user:
+            return
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=self.env._(
+                "Contract invoicing run %(run)s: %(failed)s contracts failed",
+                run=self.name,
+                failed=self.failed_count,
+            ),
+            note=self.error_message
+            or self.env._(
+                "Open the run to see which contracts failed and why, fix them and "
+                "run Create Contract Invoices again."
+            ),
+        )
+
+    # === Background runs (queue_job) ===
+
+    def _enqueue(self, contracts):
+        """One job per batch of contracts, each batch holding every contract
+        of its combine keys, and a last job closing the run when they are all
+        done."""
+        self.ensure_one()
+        batches = self.env["service.contract.invoicing"]._split_batches(
+            contracts, self.combine
+        )
+        jobs = [
+            self.delayable(
+                max_retries=JOB_MAX_RETRIES,
+                description=self.env._(
+                    "Contract invoicing run %(run)s: batch %(batch)s of %(count)s",
+                    run=self.name,
+                    batch=index,
+                    count=len(batches),
+                ),
+            )._job_invoice_batch(batch.ids)
+            for index, batch in enumerate(batches, start=1)
+        ]
+        closing = self.delayable(
+            description=self.env._(
+                "Contract invoicing run %(run)s: close", run=self.name
+            ),
+        )._job_close()
+        group(*jobs).on_done(closing).delay()
+        # Bookkeeping of the run (see _start).
+        self.sudo().write({"is_background": True, "batch_count": len(batches)})
+
+    def _job_invoice_batch(self, contract_ids):
+        """Queue job: invoice one batch of the run. Idempotent: a contract
+        another job or run holds is skipped, a period already invoiced is not
+        due any more; a rerun replaces the batch's report."""
+        self.ensure_one()
+        started = time.monotonic()
+        contracts = self.env["contract.contract"].browse(contract_ids).exists()
+        # Bookkeeping of the run (see _start).
+        self.env["contract.invoicing.run.line"].sudo().search(
+            [("run_id", "=", self.id), ("contract_id", "in", contract_ids)]
+        ).unlink()
+        engine = self.env["service.contract.invoicing"]
+        try:
+            with self.env.cr.savepoint():
+                engine.run(contracts, invoicing_run=self, **self._engine_options())
+        except Exception as error:
+            if is_concurrency_error(error):
+                # A new transaction sees what the other one committed.
+                raise RetryableJobError(
+                    self.env._(
+                        "Concurrent update (%(code)s), retried later",
+                        code=error.pgcode,
+                    ),
+                    seconds=5,
+                ) from error
+            _logger.exception("Batch of contract invoicing run %s failed", self.name)
+            self._record_batch(
+                self.env["service.contract.invoicing"]._failed_result(
+                    contracts,
+                    self.env._(
+                        "the batch failed: %(error)s",
+                        error="".join(traceback.format_exception_only(error)).strip(),
+                    ),
+                )
+            )
+        return self.env._(
+            "%(count)s contracts in %(seconds).1f s",
+            count=len(contracts),
+            seconds=time.monotonic() - started,
+        )
+
+    def _job_close(self):
+        """Queue job: close the run once all its batch jobs are done."""
+        self._close()
+
+    # === Actions ===
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("sci_invoicing_run_id", "=", self.id)]
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        return action
+
+    def action_view_jobs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "queue_job.action_queue_job"
+        )
+        action["domain"] = [
+            ("model_name", "=", self._name),
+            ("func_string", "=like", f"{self._name}({self.id},).%"),
+        ]
+        action["context"] = {}
+        return action
