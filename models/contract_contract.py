@@ -350,6 +350,11 @@ class ContractContract(models.Model):
         )
         return lines and min(lines, key=lambda line: line.recurring_next_date)
 
+    @api.depends(
+        "contract_line_ids.next_period_date_start",
+        "contract_line_ids.recurring_next_date",
+        "contract_line_ids.is_canceled",
+    )
     def _compute_next_period_date_start(self):
         res = super()._compute_next_period_date_start()
         for contract in self.filtered(lambda c: c._sci_period_months()):
@@ -358,6 +363,11 @@ class ContractContract(models.Model):
                 contract.next_period_date_start = line.next_period_date_start
         return res
 
+    @api.depends(
+        "contract_line_ids.next_period_date_end",
+        "contract_line_ids.recurring_next_date",
+        "contract_line_ids.is_canceled",
+    )
     def _compute_next_period_date_end(self):
         res = super()._compute_next_period_date_end()
         for contract in self.filtered(lambda c: c._sci_period_months()):

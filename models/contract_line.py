@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_compare, float_round
 
 # Line fields that change what is invoiced; last_date_invoiced is not among
 # them: invoicing itself moves it forward.
@@ -207,6 +207,9 @@ class ContractLine(models.Model):
         )
 
     @api.depends(
+        "date_start",
+        "recurring_interval",
+        "display_type",
         "contract_id.is_service_contract",
         "contract_id.contract_type",
         "contract_id.invoice_period",
@@ -227,15 +230,21 @@ class ContractLine(models.Model):
         "contract_id.contract_type",
     )
     def _compute_recurring_next_date(self):
-        res = super()._compute_recurring_next_date()
-        for line in self:
-            if line.contract_id.invoice_period == "none":
-                line.recurring_next_date = False
-            elif line._sci_period_months():
-                # From the line's own invoiced periods: OCA copies the
-                # contract's date here, which may not be recomputed yet.
-                start = line.next_period_date_start
-                line.recurring_next_date = start and line._sci_period(start)[2]
+        # Service lines compute their date from their own invoiced periods
+        # only: OCA copies the contract's date, the minimum of its lines',
+        # which would be computed from the lines' half-computed dates.
+        service = self.filtered(
+            lambda line: line.contract_id.invoice_period == "none"
+            or line._sci_period_months()
+        )
+        res = super(ContractLine, self - service)._compute_recurring_next_date()
+        for line in service:
+            start = line.next_period_date_start
+            line.recurring_next_date = (
+                start
+                and line.contract_id.invoice_period != "none"
+                and line._sci_period(start)[2]
+            )
         return res
 
     @api.depends(
@@ -474,6 +483,9 @@ class ContractLine(models.Model):
         (quantity 1 and the amount as price if no price can)."""
         self.ensure_one()
         if not self._sci_is_aligned() or not vals.get("quantity"):
+            return vals
+        fraction = self._sci_proration(period_first_date, period_last_date)
+        if not float_compare(fraction, 1.0, precision_digits=9):
             return vals
         amount = self._sci_prorated_amount(period_first_date, period_last_date)
         currency = self.currency_id or self.contract_id.company_id.currency_id

@@ -152,7 +152,9 @@ class TestContractPeriods(ServiceContractCommon):
         )
         self.assertEqual(contract.amount_per_period, 30.30)
         self._run(contract, date(2026, 3, 31))
-        lines = self._invoice_lines(contract).sorted("sequence")
+        lines = self._invoice_lines(contract).sorted(
+            lambda line: line.contract_line_id.sequence
+        )
         # 30.30 x 15/31 = 14.661...; each line 10.10 x 15/31 = 4.887...
         self.assertEqual(lines.mapped("price_subtotal"), [4.89, 4.89, 4.88])
         self.assertEqual(lines.move_id.amount_untaxed, 14.66)
@@ -280,10 +282,14 @@ class TestContractPeriods(ServiceContractCommon):
         self._run(contract, date(2026, 1, 31))
         contract.action_open_changes()
         for day in ("2026-01-20", "2026-01-31"):
-            with self.assertRaisesRegex(
-                ValidationError,
-                f"Contract {contract.display_name}: the next invoice date {day} "
-                "is not after the end of the last invoiced period \\(2026-01-31\\)",
+            with (
+                self.assertRaisesRegex(
+                    ValidationError,
+                    f"Contract {contract.display_name}: the next invoice date "
+                    f"{day} is not after the end of the last invoiced period "
+                    "\\(2026-01-31\\)",
+                ),
+                self.env.cr.savepoint(),
             ):
                 contract.recurring_next_date = day
         self.assertEqual(contract.recurring_next_date, date(2026, 2, 28))
@@ -402,10 +408,28 @@ class TestContractPeriods(ServiceContractCommon):
                 ],
             }
         )
-        for record in (template, template.contract_line_ids):
-            with self.subTest(model=record._name):
-                self.assertEqual(self._state(record), self._oca_next(record))
-                self.assertEqual(
-                    self._state(record),
-                    (date(2024, 1, 31), date(2024, 2, 28), date(2024, 2, 29)),
-                )
+        self.assertEqual(self._state(template), self._oca_next(template))
+        self.assertEqual(
+            self._state(template),
+            (date(2024, 1, 31), date(2024, 2, 28), date(2024, 2, 29)),
+        )
+        # OCA: a template line takes the template's next date and derives
+        # its period end from it with OCA's own offset
+        line = template.contract_line_ids
+        offset = line._get_default_recurring_invoicing_offset(
+            line.recurring_invoicing_type, line.recurring_rule_type
+        )
+        self.assertEqual(line.recurring_invoicing_offset, offset)
+        self.assertEqual(line.recurring_next_date, template.recurring_next_date)
+        self.assertEqual(
+            line.next_period_date_end,
+            line.get_next_period_date_end(
+                line.next_period_date_start,
+                line.recurring_rule_type,
+                line.recurring_interval,
+                max_date_end=line.date_end,
+                next_invoice_date=line.recurring_next_date,
+                recurring_invoicing_type=line.recurring_invoicing_type,
+                recurring_invoicing_offset=offset,
+            ),
+        )
