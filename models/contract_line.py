@@ -173,13 +173,15 @@ class ContractLine(models.Model):
         without the service flag or an invoice period, and recurrences other
         than month-based ones keep OCA's arithmetic."""
         self.ensure_one()
+        contract = self.contract_id
         if (
             self.display_type
             or not self.date_start
-            or not self.contract_id._sci_period_months()
+            or contract.contract_type != "sale"
+            or not contract.is_service_contract
+            or contract.invoice_period in (False, "none", "custom")
         ):
             return 0
-        # the line's own recurrence (the contract's unless line_recurrence)
         months = MONTHS_PER_RULE.get(self.recurring_rule_type, 0) * (
             self.recurring_interval or 0
         )
