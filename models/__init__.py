@@ -1,4 +1,3 @@
-from . import contract_recurring_mixin
 from . import account_move
 from . import account_move_line
 from . import contract_contract

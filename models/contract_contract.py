@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .contract_line import MONTHS_PER_RULE, SERVICE_PERIOD_MONTHS, service_period
+
 # invoice_period -> OCA recurrence (recurring_rule_type, recurring_interval)
 INVOICE_PERIODS = {
     "month": ("monthly", 1),
@@ -38,6 +40,7 @@ PERIODS_PER_YEAR = {
 # signed and Locked.
 LOCKED_CONTRACT_FIELDS = {
     "invoice_period",
+    "align_to_calendar",
     "recurring_rule_type",
     "recurring_interval",
     "recurring_invoicing_type",
@@ -86,6 +89,14 @@ class ContractContract(models.Model):
         tracking=True,
         help="How often the contract is invoiced. 'None': never invoiced by "
         "period. 'Other' is shown for an OCA recurrence that is none of these.",
+    )
+    align_to_calendar = fields.Boolean(
+        string="Align Periods to the Calendar",
+        tracking=True,
+        help="Business Central's periods: the first period runs from the start "
+        "date to the end of its calendar month (two months, quarter, half year, "
+        "year) and is invoiced pro rata by days; later periods follow the "
+        "calendar. Unticked, periods are anchored on the start date.",
     )
     contract_state = fields.Selection(
         selection=[
@@ -347,12 +358,56 @@ class ContractContract(models.Model):
                     )
                 )
 
-    # === Recurrence: a contract invoiced by no period has no next date ===
+    # === Recurrence: service periods come from the lines ===
 
-    @api.depends("invoice_period")
+    def _sci_period_months(self):
+        """Months of the invoice period when this contract follows the service
+        contract periods, else 0 (OCA's arithmetic)."""
+        self.ensure_one()
+        if (
+            self.contract_type != "sale"
+            or not self.is_service_contract
+            or not self.date_start
+            or self.invoice_period in (False, "none", "custom")
+        ):
+            return 0
+        months = MONTHS_PER_RULE.get(self.recurring_rule_type, 0) * (
+            self.recurring_interval or 0
+        )
+        return months if months in SERVICE_PERIOD_MONTHS else 0
+
+    @api.depends("is_service_contract", "contract_type", "invoice_period")
+    def _compute_recurring_invoicing_offset(self):
+        # In arrears, invoiced on the period's last day (Business Central).
+        res = super()._compute_recurring_invoicing_offset()
+        for contract in self:
+            if contract._sci_period_months():
+                contract.recurring_invoicing_offset = 0
+        return res
+
+    @api.depends("invoice_period", "align_to_calendar", "is_service_contract")
     def _compute_recurring_next_date(self):
         res = super()._compute_recurring_next_date()
-        self.filtered(lambda c: c.invoice_period == "none").recurring_next_date = False
+        for contract in self:
+            if contract.invoice_period == "none":
+                contract.recurring_next_date = False
+            elif contract._sci_period_months():
+                lines = contract.contract_line_ids.filtered(
+                    lambda line: not line.display_type and not line.is_canceled
+                )
+                dates = lines.filtered("recurring_next_date").mapped(
+                    "recurring_next_date"
+                )
+                if dates or lines:
+                    contract.recurring_next_date = min(dates) if dates else False
+                else:
+                    contract.recurring_next_date = service_period(
+                        contract.date_start,
+                        contract._sci_period_months(),
+                        None if contract.align_to_calendar else contract.date_start,
+                        contract.date_end,
+                        contract.recurring_invoicing_type == "pre-paid",
+                    )[2]
         return res
 
     def _sci_next_line(self):
@@ -365,21 +420,46 @@ class ContractContract(models.Model):
         )
         return lines and min(lines, key=lambda line: line.recurring_next_date)
 
+    @api.depends(
+        "contract_line_ids.next_period_date_start",
+        "contract_line_ids.recurring_next_date",
+        "contract_line_ids.is_canceled",
+    )
     def _compute_next_period_date_start(self):
         res = super()._compute_next_period_date_start()
-        for contract in self:
+        for contract in self.filtered(lambda c: c._sci_period_months()):
             line = contract._sci_next_line()
             if line:
                 contract.next_period_date_start = line.next_period_date_start
         return res
 
+    @api.depends(
+        "contract_line_ids.next_period_date_end",
+        "contract_line_ids.recurring_next_date",
+        "contract_line_ids.is_canceled",
+    )
     def _compute_next_period_date_end(self):
         res = super()._compute_next_period_date_end()
-        for contract in self:
+        for contract in self.filtered(lambda c: c._sci_period_months()):
             line = contract._sci_next_line()
             if line:
                 contract.next_period_date_end = line.next_period_date_end
         return res
+
+    def _sci_sync_next_date_to_lines(self, next_date):
+        """A next invoice date set by hand on a service contract whose lines
+        follow it is their next invoice date too: the next period is derived
+        from it (see contract_line.service_period)."""
+        for contract in self:
+            if contract.line_recurrence or not contract._sci_period_months():
+                continue
+            lines = contract.contract_line_ids.filtered(
+                lambda line, date=next_date: not line.display_type
+                and not line.is_canceled
+                and line.recurring_next_date
+                and line.recurring_next_date != date
+            )
+            lines.write({"recurring_next_date": next_date})
 
     # === CRUD: locked contracts refuse changes to what is invoiced ===
 
@@ -395,7 +475,12 @@ class ContractContract(models.Model):
             self._sci_check_locked(set(vals))
         if vals.get("invoice_period") == "none":
             vals = dict(vals, recurring_next_date=False)
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.get("recurring_next_date"):
+            self._sci_sync_next_date_to_lines(
+                fields.Date.to_date(vals["recurring_next_date"])
+            )
+        return res
 
     def _sci_check_locked(self, field_names):
         blocked = field_names & LOCKED_CONTRACT_FIELDS
@@ -593,7 +678,9 @@ class ContractContract(models.Model):
         self.ensure_one()
         if self.invoice_period in PERIODS_PER_YEAR:
             return PERIODS_PER_YEAR[self.invoice_period]
-        months = self._sci_period_months()
+        months = MONTHS_PER_RULE.get(self.recurring_rule_type, 0) * (
+            self.recurring_interval or 0
+        )
         if months and 12 % months == 0:
             return 12 // months
         raise UserError(
@@ -781,7 +868,8 @@ class ContractContract(models.Model):
 
     def action_create_service_invoice(self):
         """Create Service Invoice: invoice this contract for every period whose
-        next invoice date is before the working date."""
+        invoice date is reached, i.e. on or before the working date (Business
+        Central: in arrears, once the period's last day is reached)."""
         self.ensure_one()
         today = fields.Date.context_today(self)
         reason = self._sci_not_invoiceable_reason()
@@ -793,11 +881,11 @@ class ContractContract(models.Model):
                     reason=reason,
                 )
             )
-        if not self.recurring_next_date or self.recurring_next_date >= today:
+        if not self.recurring_next_date or self.recurring_next_date > today:
             raise UserError(
                 self.env._(
                     "Contract %(contract)s is not due: its next invoice date "
-                    "%(date)s is not earlier than the working date %(today)s.",
+                    "%(date)s is after the working date %(today)s.",
                     contract=self.display_name,
                     date=self.recurring_next_date or self.env._("(none)"),
                     today=today,
@@ -806,7 +894,7 @@ class ContractContract(models.Model):
         result = self.env["service.contract.invoicing"].run(
             self,
             posting_date=today,
-            invoice_to_date=fields.Date.subtract(today, days=1),
+            invoice_to_date=today,
         )
         if result.failures:
             raise UserError(result.failures[0][1])

@@ -1,7 +1,12 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_round
 
 # Line fields that change what is invoiced; last_date_invoiced is not among
 # them: invoicing itself moves it forward.
@@ -25,6 +30,72 @@ LOCKED_LINE_FIELDS = {
     "lot_id",
     "contract_id",
 }
+
+
+# Months per unit of the OCA recurrences that service contract periods use
+# (monthlylastday, weekly and daily keep OCA's arithmetic).
+MONTHS_PER_RULE = {"monthly": 1, "quarterly": 3, "semesterly": 6, "yearly": 12}
+# Period lengths, in months, that service contract periods support: they
+# divide a year, so calendar-aligned periods tile it.
+SERVICE_PERIOD_MONTHS = (1, 2, 3, 6, 12)
+
+
+def period_bounds(day, months, anchor=None):
+    """(first, last) day of the invoice period of ``months`` months holding
+    ``day``. Anchored on ``anchor``: period k starts on anchor + k periods
+    (month ends clamped, so periods never drift). Without anchor, aligned to
+    the calendar: months, Jan-Feb/Mar-Apr..., quarters, Jan-Jun/Jul-Dec, years.
+    """
+    if anchor is None:
+        first = day.replace(month=(day.month - 1) // months * months + 1, day=1)
+        return first, first + relativedelta(months=months, days=-1)
+    index = ((day.year - anchor.year) * 12 + day.month - anchor.month) // months
+    while anchor + relativedelta(months=index * months) > day:
+        index -= 1
+    while anchor + relativedelta(months=(index + 1) * months) <= day:
+        index += 1
+    return (
+        anchor + relativedelta(months=index * months),
+        anchor + relativedelta(months=(index + 1) * months, days=-1),
+    )
+
+
+def service_period(
+    first, months, anchor, date_end, prepaid, offset=0, next_invoice_date=None
+):
+    """(first, last, invoice date) of the service period that starts on
+    ``first``: it ends with the period of the grid (see period_bounds) holding
+    ``first``, or on ``date_end``. Invoiced on its first day (prepaid) or its
+    last day (in arrears), plus ``offset`` days.
+
+    A ``next_invoice_date`` other than that invoice date was set by hand and is
+    honoured: in arrears the period ends on it, prepaid it ends with the grid
+    period that holds it."""
+    last = period_bounds(first, months, anchor)[1]
+    if date_end and last > date_end:
+        last = date_end
+    invoice_date = (first if prepaid else last) + timedelta(days=offset)
+    if next_invoice_date and next_invoice_date != invoice_date:
+        day = next_invoice_date - timedelta(days=offset)
+        last = period_bounds(day, months, anchor)[1] if prepaid else day
+        if date_end and last > date_end:
+            last = date_end
+        invoice_date = next_invoice_date
+    return first, last, invoice_date
+
+
+def calendar_fraction(first, last, months):
+    """How many calendar-aligned periods of ``months`` months first..last
+    covers, each partial one pro rata by days: 17-31 March of a monthly
+    period is 15/31, a full quarter 1.0, 17 March - 30 April 15/31 + 1."""
+    fraction = 0.0
+    day = first
+    while day <= last:
+        period_first, period_last = period_bounds(day, months)
+        stop = min(period_last, last)
+        fraction += ((stop - day).days + 1) / ((period_last - period_first).days + 1)
+        day = stop + timedelta(days=1)
+    return fraction
 
 
 # Recurrence a line takes from its contract unless it recurs on its own.
@@ -94,20 +165,123 @@ class ContractLine(models.Model):
                     )
                 )
 
-    @api.depends("contract_id.invoice_period")
-    def _compute_recurring_next_date(self):
-        res = super()._compute_recurring_next_date()
+    # === Service periods (anchored or calendar-aligned) ===
+
+    def _sci_period_months(self):
+        """Months of this line's invoice period when it follows the service
+        contract periods, else 0: templates, supplier contracts, contracts
+        without the service flag or an invoice period, and recurrences other
+        than month-based ones keep OCA's arithmetic."""
+        self.ensure_one()
+        contract = self.contract_id
+        if (
+            self.display_type
+            or not self.date_start
+            or contract.contract_type != "sale"
+            or not contract.is_service_contract
+            or contract.invoice_period in (False, "none", "custom")
+        ):
+            return 0
+        months = MONTHS_PER_RULE.get(self.recurring_rule_type, 0) * (
+            self.recurring_interval or 0
+        )
+        return months if months in SERVICE_PERIOD_MONTHS else 0
+
+    def _sci_is_aligned(self):
+        self.ensure_one()
+        return bool(self.contract_id.align_to_calendar and self._sci_period_months())
+
+    def _sci_period(self, first, next_invoice_date=None, stop_at_date_end=True):
+        """(first, last, invoice date) of this service line's period starting
+        on ``first``: the one place the periods and invoice dates of service
+        contracts are computed (see service_period)."""
+        self.ensure_one()
+        return service_period(
+            first,
+            self._sci_period_months(),
+            None if self.contract_id.align_to_calendar else self.date_start,
+            self.date_end if stop_at_date_end else False,
+            self.recurring_invoicing_type == "pre-paid",
+            self.recurring_invoicing_offset,
+            next_invoice_date,
+        )
+
+    @api.depends(
+        "date_start",
+        "recurring_interval",
+        "display_type",
+        "contract_id.is_service_contract",
+        "contract_id.contract_type",
+        "contract_id.invoice_period",
+    )
+    def _compute_recurring_invoicing_offset(self):
+        # Business Central: in arrears, a period is invoiced on its last day
+        # (OCA: the day after).
+        res = super()._compute_recurring_invoicing_offset()
         for line in self:
-            if line.contract_id.invoice_period == "none":
-                line.recurring_next_date = False
-            elif line._sci_is_anchored():
-                # From the line's own invoiced periods: OCA copies the
-                # contract's date here, which may not be recomputed yet.
-                start = line.next_period_date_start
-                line.recurring_next_date = start and line._sci_invoice_date(
-                    start, line._sci_period_end(start)
-                )
+            if line._sci_period_months():
+                line.recurring_invoicing_offset = 0
         return res
+
+    @api.depends(
+        "contract_id.invoice_period",
+        "contract_id.align_to_calendar",
+        "contract_id.is_service_contract",
+        "contract_id.contract_type",
+    )
+    def _compute_recurring_next_date(self):
+        # Service lines compute their date from their own invoiced periods
+        # only: OCA copies the contract's date, the minimum of its lines',
+        # which would be computed from the lines' half-computed dates.
+        service = self.filtered(
+            lambda line: line.contract_id.invoice_period == "none"
+            or line._sci_period_months()
+        )
+        res = super(ContractLine, self - service)._compute_recurring_next_date()
+        for line in service:
+            start = line.next_period_date_start
+            line.recurring_next_date = (
+                start
+                and line.contract_id.invoice_period != "none"
+                and line._sci_period(start)[2]
+            )
+        return res
+
+    @api.depends(
+        "contract_id.align_to_calendar",
+        "contract_id.is_service_contract",
+        "contract_id.contract_type",
+        "contract_id.invoice_period",
+    )
+    def _compute_next_period_date_end(self):
+        res = super()._compute_next_period_date_end()
+        for line in self:
+            start = line.next_period_date_start
+            if start and line._sci_period_months():
+                line.next_period_date_end = line._sci_period(
+                    start, line.recurring_next_date
+                )[1]
+        return res
+
+    @api.constrains("recurring_next_date", "last_date_invoiced")
+    def _check_next_date_after_invoiced_periods(self):
+        for line in self:
+            if (
+                line._sci_period_months()
+                and line.recurring_next_date
+                and line.last_date_invoiced
+                and line.recurring_next_date <= line.last_date_invoiced
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s: the next invoice date %(date)s is "
+                        "not after the end of the last invoiced period "
+                        "(%(last)s). Choose a date after %(last)s.",
+                        contract=line.contract_id.display_name,
+                        date=line.recurring_next_date,
+                        last=line.last_date_invoiced,
+                    )
+                )
 
     @api.constrains("recurring_next_date")
     def _check_recurring_next_date_recurring_invoices(self):
@@ -158,6 +332,7 @@ class ContractLine(models.Model):
             )
             if first:
                 vals.update(sci_period_start=first, sci_period_end=last)
+                vals = self._sci_prorated_line_values(first, last, vals)
         return vals
 
     def _sci_prepare_invoice_line_values(self, period_start, period_end, next_date):
@@ -172,7 +347,7 @@ class ContractLine(models.Model):
                 f"{name}\n{period_start.strftime(lang_format)}"
                 f" - {period_end.strftime(lang_format)}"
             )
-        return {
+        vals = {
             "display_type": "product",
             "product_id": self.product_id.id,
             "name": name,
@@ -187,11 +362,12 @@ class ContractLine(models.Model):
             "sci_period_start": period_start,
             "sci_period_end": period_end,
         }
+        return self._sci_prorated_line_values(period_start, period_end, vals)
 
     def _get_period_to_invoice(
         self, last_date_invoiced, recurring_next_date, stop_at_date_end=True
     ):
-        if not recurring_next_date or not self._sci_is_anchored():
+        if not recurring_next_date or not self._sci_period_months():
             return super()._get_period_to_invoice(
                 last_date_invoiced, recurring_next_date, stop_at_date_end
             )
@@ -200,8 +376,7 @@ class ContractLine(models.Model):
             if last_date_invoiced
             else self.date_start
         )
-        last = self._sci_period_end(first, stop_at_date_end=stop_at_date_end)
-        return first, last, recurring_next_date
+        return self._sci_period(first, recurring_next_date, stop_at_date_end)
 
     def _sci_due_periods(self, invoice_to_date):
         """The periods of this line due on or before invoice_to_date, in order,
@@ -221,8 +396,8 @@ class ContractLine(models.Model):
             if self.date_end and following > self.date_end:
                 break
             next_date = (
-                self._sci_invoice_date(following, self._sci_period_end(following))
-                if self._sci_is_anchored()
+                self._sci_period(following)[2]
+                if self._sci_period_months()
                 else self.get_next_invoice_date(
                     following,
                     self.recurring_invoicing_type,
@@ -233,6 +408,104 @@ class ContractLine(models.Model):
                 )
             )
         return periods
+
+    # === Pro rata periods of calendar-aligned contracts ===
+
+    def _sci_proration(self, period_first_date, period_last_date):
+        """Invoice periods that period_first_date..period_last_date covers, a
+        partial calendar period by its days (see calendar_fraction)."""
+        self.ensure_one()
+        if (
+            not period_first_date
+            or not period_last_date
+            or period_last_date < period_first_date
+        ):
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s, line %(line)s: the period %(first)s - "
+                    "%(last)s has no days, so it cannot be invoiced pro rata. "
+                    "Check the line's start, end and next invoice dates.",
+                    contract=self.contract_id.display_name,
+                    line=self.name,
+                    first=period_first_date or "",
+                    last=period_last_date or "",
+                )
+            )
+        return calendar_fraction(
+            period_first_date, period_last_date, self._sci_period_months()
+        )
+
+    def _get_quantity_to_invoice(
+        self, period_first_date, period_last_date, invoice_date
+    ):
+        quantity = super()._get_quantity_to_invoice(
+            period_first_date, period_last_date, invoice_date
+        )
+        if quantity and self._sci_is_aligned():
+            quantity *= self._sci_proration(period_first_date, period_last_date)
+        return quantity
+
+    def _sci_prorated_amount(self, period_first_date, period_last_date):
+        """Untaxed amount of this line for a pro rata period, exact to the
+        cent: the lines of a contract that share the period add up to
+        round(period amount x fraction); each line gets its own amount x
+        fraction rounded, the last line the rounding remainder."""
+        self.ensure_one()
+        currency = self.currency_id or self.contract_id.company_id.currency_id
+
+        def key(line):
+            return (
+                line.date_start,
+                line.date_end,
+                line.recurring_rule_type,
+                line.recurring_interval,
+                line.last_date_invoiced,
+            )
+
+        siblings = self.contract_id.contract_line_ids.filtered(
+            lambda line: not line.display_type
+            and not line.is_canceled
+            and key(line) == key(self)
+        ).sorted(lambda line: (line.sequence, line.id))
+        fraction = self._sci_proration(period_first_date, period_last_date)
+        if self not in siblings:
+            return currency.round(self.price_subtotal * fraction)
+        total = currency.round(sum(siblings.mapped("price_subtotal")) * fraction)
+        shares = [currency.round(line.price_subtotal * fraction) for line in siblings]
+        if self == siblings[-1]:
+            return currency.round(total - sum(shares[:-1]))
+        return shares[list(siblings).index(self)]
+
+    def _sci_prorated_line_values(self, period_first_date, period_last_date, vals):
+        """Invoice line values of a pro rata period with the exact amount of
+        _sci_prorated_amount: Odoo keeps the prorated quantity to the unit of
+        measure's precision, so the unit price is set to give that amount
+        (quantity 1 and the amount as price if no price can)."""
+        self.ensure_one()
+        if not self._sci_is_aligned() or not vals.get("quantity"):
+            return vals
+        fraction = self._sci_proration(period_first_date, period_last_date)
+        if not float_compare(fraction, 1.0, precision_digits=9):
+            return vals
+        amount = self._sci_prorated_amount(period_first_date, period_last_date)
+        currency = self.currency_id or self.contract_id.company_id.currency_id
+        precision = self.env["decimal.precision"]
+        quantity = float_round(
+            vals["quantity"],
+            precision_digits=precision.precision_get("Product Unit of Measure"),
+        )
+        price_digits = precision.precision_get("Product Price")
+        factor = quantity * (1 - (vals.get("discount") or 0.0) / 100.0)
+        if factor > 0:
+            price = float_round(amount / factor, precision_digits=price_digits)
+            step = 10**-price_digits
+            for k in (0, 1, -1, 2, -2, 3, -3):
+                candidate = float_round(price + k * step, precision_digits=price_digits)
+                if not currency.compare_amounts(
+                    currency.round(candidate * factor), amount
+                ):
+                    return dict(vals, quantity=quantity, price_unit=candidate)
+        return dict(vals, quantity=1.0, discount=0.0, price_unit=amount)
 
     def _sci_has_income_account(self):
         """Whether Odoo finds an income account for this line's invoice line:

@@ -1,5 +1,6 @@
 from . import test_install
 from . import test_contract
+from . import test_contract_periods
 from . import test_contract_invoice_create
 from . import test_overlapping_runs
 from . import test_shipment_invoicing

@@ -39,6 +39,8 @@ class ServiceContractCommon(AccountTestInvoicingCommon):
         **values,
     ):
         partner = partner or cls.customer
+        # Contracts of these tests follow the service contract rules.
+        values.setdefault("is_service_contract", True)
         line_values = (
             lines
             if lines is not None

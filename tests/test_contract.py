@@ -68,7 +68,8 @@ class TestContract(ServiceContractCommon):
             quantity=2,
         )
         self.assertEqual(prepaid.recurring_next_date, date(2026, 1, 31))
-        self.assertEqual(arrears.recurring_next_date, date(2026, 2, 28))
+        # in arrears: invoiced on the period's last day (Business Central)
+        self.assertEqual(arrears.recurring_next_date, date(2026, 2, 27))
         self.assertEqual(prepaid.next_period_date_end, date(2026, 2, 27))
         engine = self.env["service.contract.invoicing"]
         result = engine.run(
@@ -90,7 +91,7 @@ class TestContract(ServiceContractCommon):
         self.assertEqual(prepaid_move.invoice_date, date(2026, 3, 2))
         self.assertIn("02/28/2026 - 03/30/2026", self._invoice_lines(prepaid)[1].name)
         self.assertEqual(prepaid.recurring_next_date, date(2026, 3, 31))
-        self.assertEqual(arrears.recurring_next_date, date(2026, 3, 31))
+        self.assertEqual(arrears.recurring_next_date, date(2026, 3, 30))
 
     def test_sign_requires_what_invoicing_needs(self):
         contract = self._create_contract(sign=False, lines=[])
@@ -170,16 +171,16 @@ class TestContract(ServiceContractCommon):
         self.env["contract.contract"].cron_recurring_create_invoice()
         self.assertEqual(self._periods(contract)[0], ("2026-01-01", "2026-01-31"))
 
-    def test_form_action_refuses_today_accepts_yesterday(self):
+    def test_form_action_refuses_before_next_date_accepts_on_it(self):
         contract = self._create_contract(date_start="2026-05-10")
-        with freeze_time("2026-05-10"):
-            with self.assertRaisesRegex(UserError, "not earlier than the working date"):
+        with freeze_time("2026-05-09"):
+            with self.assertRaisesRegex(UserError, "after the working date"):
                 contract.action_create_service_invoice()
-        with freeze_time("2026-05-11"):
+        with freeze_time("2026-05-10"):
             action = contract.action_create_service_invoice()
         move = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(move.state, "draft")
-        self.assertEqual(move.invoice_date, date(2026, 5, 11))
+        self.assertEqual(move.invoice_date, date(2026, 5, 10))
         self.assertEqual(self._periods(contract), [("2026-05-10", "2026-06-09")])
         self.assertEqual(contract.recurring_next_date, date(2026, 6, 10))
 
@@ -195,7 +196,7 @@ class TestContract(ServiceContractCommon):
                     ("2026-03-01", "2026-03-31"),
                 ],
             )
-            with self.assertRaisesRegex(UserError, "not earlier than the working date"):
+            with self.assertRaisesRegex(UserError, "after the working date"):
                 contract.action_create_service_invoice()
         self.assertEqual(len(self._invoice_lines(contract).move_id), 1)
         self.assertEqual(contract.recurring_next_date, date(2026, 4, 1))

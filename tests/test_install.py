@@ -133,6 +133,9 @@ class TestInstall(TransactionCase):
                 )
                 self.assertEqual(line.product_id.type, "service", line.name)
                 self.assertGreater(line.price_subtotal, 0, line.name)
+            if invoicing == "post-paid" and contract.is_service_contract:
+                # service contracts in arrears: on the period's last day
+                delta = dict(delta, days=-1)
             self.assertEqual(
                 contract.recurring_next_date,
                 contract.date_start + relativedelta(**delta),
