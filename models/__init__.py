@@ -4,8 +4,10 @@ from . import account_move_line
 from . import contract_contract
 from . import contract_line
 from . import res_config_settings
+from . import sale_order_line
 from . import service_contract_invoicing
 from . import service_ledger_entry
+from . import service_shipment_to_invoice
 from . import stock_lot
 from . import stock_move
 from . import stock_picking

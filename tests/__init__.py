@@ -6,3 +6,8 @@ from . import test_shipment_invoicing
 from . import test_tours
 from . import test_security
 from . import test_service_ledger
+from . import test_shipment_invoice_lines
+from . import test_delivered_services
+from . import test_consumption
+from . import test_shipment_install
+from . import test_shipments_to_invoice
