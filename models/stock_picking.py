@@ -156,9 +156,7 @@ class StockPicking(models.Model):
                     )
                 )
         # The ledger tells what was consumed.
-        consumed = self.env["service.ledger.entry"]._sci_live_consumption(
-            self.move_ids
-        )
+        consumed = self.env["service.ledger.entry"]._sci_live_consumption(self.move_ids)
         for entry in consumed:
             reason = entry._sci_undo_consumption_refusal()
             if reason:

@@ -372,7 +372,6 @@ class ServiceShipmentLineSelectLine(models.TransientModel):
     )
     discount = fields.Float(string="Disc.%", digits="Discount", readonly=True)
     amount = fields.Monetary(
-        string="Amount",
         compute="_compute_amount",
         currency_field="currency_id",
         help="Quantity to invoice at the unit price, less the discount, "
