@@ -14,6 +14,7 @@
     "application": True,
     "installable": True,
     "depends": ["contract", "sale_stock", "queue_job"],
+    "pre_init_hook": "pre_init_hook",
     "data": [
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",
@@ -26,6 +27,7 @@
         "views/stock_lot.xml",
         "wizards/contract_invoice_create.xml",
         "views/account_move.xml",
+        "views/service_shipment_to_invoice.xml",
         "views/stock_picking.xml",
         "wizards/shipment_line_select.xml",
         "views/service_ledger_entry.xml",

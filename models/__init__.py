@@ -7,8 +7,10 @@ from . import res_company
 from . import contract_invoicing_run
 from . import contract_invoicing_run_line
 from . import res_config_settings
+from . import sale_order_line
 from . import service_contract_invoicing
 from . import service_ledger_entry
+from . import service_shipment_to_invoice
 from . import stock_lot
 from . import stock_move
 from . import stock_picking

@@ -23,9 +23,40 @@ class AccountMove(models.Model):
         readonly=True,
     )
 
+    sci_picking_count = fields.Integer(
+        string="Deliveries",
+        compute="_compute_sci_picking_count",
+    )
+
     def _sci_shipment_moves(self):
         """Customer shipment moves linked to the lines of ``self``."""
         return self.invoice_line_ids.sci_stock_move_ids
+
+    def _sci_delivered_service_lines(self):
+        """Service order lines whose delivered quantity lines of ``self``
+        invoice (Get Shipment Lines)."""
+        return self.invoice_line_ids.filtered("sci_is_delivered_service").sale_line_ids
+
+    def _sci_pickings(self):
+        return self._sci_shipment_moves().picking_id
+
+    def _compute_sci_picking_count(self):
+        for move in self:
+            move.sci_picking_count = len(move._sci_pickings())
+
+    def action_view_sci_pickings(self):
+        """The deliveries this invoice invoices (Get Shipment Lines)."""
+        self.ensure_one()
+        pickings = self._sci_pickings()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
+        action["domain"] = [("id", "in", pickings.ids)]
+        action["context"] = {"create": False}
+        if len(pickings) == 1:
+            action["views"] = [(self.env.ref("stock.view_picking_form").id, "form")]
+            action["res_id"] = pickings.id
+        return action
 
     def _post(self, soft=True):
         # Lock the shipments before posting and check, after posting, their
@@ -35,11 +66,13 @@ class AccountMove(models.Model):
         customer._sci_check_contract_lines()
         customer._sci_shipment_moves()._sci_lock()
         deferred_lines = customer._sci_defer_prepaid_revenue()
+        customer._sci_delivered_service_lines()._sci_lock()
         posted = super()._post(soft=soft)
         posted_customer = posted.filtered(
             lambda move: move.move_type in CUSTOMER_MOVE_TYPES
         )
         posted_customer._sci_shipment_moves()._sci_check_invoiced_quantity()
+        posted_customer._sci_delivered_service_lines()._sci_check_delivered_service_invoiced()
         self.env["service.ledger.entry"]._sci_create_for_invoices(posted_customer)
         posted_customer._sci_create_revenue_schedules(deferred_lines)
         return posted

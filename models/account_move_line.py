@@ -31,6 +31,14 @@ class AccountMoveLine(models.Model):
         copy=False,
         help="Customer shipment moves this line invoices (Get Shipment Lines).",
     )
+    sci_is_delivered_service = fields.Boolean(
+        string="Delivered Service",
+        readonly=True,
+        copy=False,
+        help="The line invoices the delivered quantity of a service order line "
+        "(Get Shipment Lines): posting checks it stays within what was "
+        "delivered, and the service ledger records it.",
+    )
 
     def init(self):
         res = super().init()
@@ -53,7 +61,14 @@ class AccountMoveLine(models.Model):
         # shipments, so that they give the invoiced quantity back.
         res = super()._copy_data_extend_business_fields(values)
         values["sci_stock_move_ids"] = [(6, None, self.sci_stock_move_ids.ids)]
+        values["sci_is_delivered_service"] = self.sci_is_delivered_service
         return res
+
+    def _sci_is_shipment_line(self):
+        """Whether the line invoices a shipment or a delivered service (Get
+        Shipment Lines)."""
+        self.ensure_one()
+        return bool(self.sci_stock_move_ids or self.sci_is_delivered_service)
 
     def unlink(self):
         # Deleting a period line of a draft invoice frees the period.

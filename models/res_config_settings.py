@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from .stock_move import OFFER_BEFORE_INSTALL_PARAM
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -42,3 +44,17 @@ class ResConfigSettings(models.TransientModel):
         "failures. Empty: the scheduled action's user, or the administrator when "
         "that is the superuser.",
     )
+    sci_offer_shipments_before_install = fields.Boolean(
+        string="Offer Deliveries Made Before Install",
+        config_parameter=OFFER_BEFORE_INSTALL_PARAM,
+        help="Deliveries without sales order done before this addon was "
+        "installed count as nothing to invoice. Turn this on to offer them in "
+        "Get Shipment Lines and Shipments to Invoice.",
+    )
+
+    def set_values(self):
+        before = self.env["stock.move"]._sci_offer_before_install()
+        res = super().set_values()
+        if self.env["stock.move"]._sci_offer_before_install() != before:
+            self.env["stock.move"]._sci_recompute_before_install()
+        return res

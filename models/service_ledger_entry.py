@@ -30,10 +30,11 @@ EVENTS = [
     ("consume", "Shipment Consumed"),
     ("reset", "Reset to Draft"),
     ("cancel", "Cancelled"),
+    ("undo_consume", "Consumption Undone"),
 ]
 # Postings, each undone at most once by one of the UNDO_EVENTS.
 POSTING_EVENTS = ("post", "credit_note", "consume")
-UNDO_EVENTS = ("reset", "cancel")
+UNDO_EVENTS = ("reset", "cancel", "undo_consume")
 # Copied as they are on the opposite entry that undoes a posting.
 COPIED_FIELDS = (
     "entry_type",
@@ -54,6 +55,7 @@ COPIED_FIELDS = (
     "stock_move_id",
     "stock_move_ids",
     "picking_id",
+    "sale_line_id",
     "company_id",
 )
 SIGNED_FIELDS = ("quantity", "amount_currency", "amount")
@@ -201,6 +203,14 @@ class ServiceLedgerEntry(models.Model):
         readonly=True,
         ondelete="set null",
     )
+    sale_line_id = fields.Many2one(
+        comodel_name="sale.order.line",
+        string="Order Line",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="Order line of the shipment or delivered service invoiced.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         string="Company",
@@ -346,6 +356,9 @@ class ServiceLedgerEntry(models.Model):
             "stock_move_id": moves[:1].id,
             "stock_move_ids": [fields.Command.set(moves.ids)],
             "picking_id": moves.picking_id[:1].id,
+            "sale_line_id": line.sale_line_ids[:1].id
+            if line._sci_is_shipment_line()
+            else False,
             "company_id": move.company_id.id,
             "reversed_entry_id": origin.id,
         }
@@ -363,7 +376,7 @@ class ServiceLedgerEntry(models.Model):
         with the same key credit several entries)."""
         lines = invoices.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
-            and (line.contract_line_id or line.sci_stock_move_ids)
+            and (line.contract_line_id or line._sci_is_shipment_line())
         )
         if not lines:
             return self.browse()
@@ -450,6 +463,56 @@ class ServiceLedgerEntry(models.Model):
             ):
                 vals_list.append(self._sci_prepare_consumed_values(move, quantity))
         return self._sci_create(vals_list)
+
+    @api.model
+    def _sci_live_consumption(self, stock_moves):
+        """The consumption entries of ``stock_moves`` not undone yet."""
+        # Read whoever undoes the consumption (users may only read entries
+        # with the ledger's rights).
+        return self.sudo().search(
+            [
+                ("stock_move_id", "in", stock_moves.ids),
+                ("entry_type", "=", "consume"),
+                ("event", "=", "consume"),
+                ("is_reversed", "=", False),
+            ],
+            order="id",
+        )
+
+    def _sci_undo_consumption_refusal(self):
+        """Why the consumption entry ``self`` cannot be undone (a message), or
+        ``False``. When it was recorded, the move had nothing left to invoice
+        beyond what it consumed; since then, a return, an invoice or its
+        order's own invoice may have taken part of that quantity."""
+        self.ensure_one()
+        move = self.stock_move_id
+        values = {
+            "picking": self.picking_id.name or self.ref,
+            "product": self.product_id.display_name,
+        }
+        if move._sci_is_invoiced_from_order():
+            return self.env._(
+                "Transfer %(picking)s, product %(product)s: the consumption "
+                "cannot be undone, its sales order %(order)s was invoiced since. "
+                "Credit that invoice first.",
+                order=move.sale_line_id.order_id.name,
+                **values,
+            )
+        left = (
+            move.quantity
+            - move.sci_qty_returned
+            - move.sci_qty_invoiced
+            - move.sci_qty_consumed
+        )
+        if float_compare(left, 0.0, precision_rounding=move.product_uom.rounding) < 0:
+            return self.env._(
+                "Transfer %(picking)s, product %(product)s: the consumption "
+                "cannot be undone, part of the consumed quantity was returned "
+                "or invoiced since. Credit the invoice or cancel the return "
+                "first.",
+                **values,
+            )
+        return False
 
     # === Undoing postings ===
 

@@ -4,7 +4,10 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare, float_is_zero
+from odoo.tools import SQL, float_compare, float_is_zero, format_date
+
+# Setting: offer the deliveries without sales order done before install.
+OFFER_BEFORE_INSTALL_PARAM = "service_contract_invoicing.offer_shipments_before_install"
 
 INVOICE_STATUS = [
     ("no", "Nothing to Invoice"),
@@ -68,6 +71,14 @@ class StockMove(models.Model):
         compute="_compute_sci_qty_to_invoice",
         store=True,
     )
+    sci_is_before_install = fields.Boolean(
+        string="Delivered Before Install",
+        readonly=True,
+        copy=False,
+        help="Done before this addon was installed. Without a sales order, "
+        "such a delivery is not offered for invoicing unless the setting "
+        "Offer Deliveries Made Before Install is on.",
+    )
 
     @api.depends("state", "picking_type_id.code", "location_dest_id.usage")
     def _compute_sci_is_shipment(self):
@@ -113,14 +124,37 @@ class StockMove(models.Model):
         "sci_qty_returned",
         "sci_qty_invoiced",
         "sci_qty_consumed",
+        "sci_is_before_install",
         "sale_line_id.invoice_lines.parent_state",
         "sale_line_id.invoice_lines.sci_stock_move_ids",
+        "sale_line_id.qty_invoiced",
+        "sale_line_id.qty_delivered",
     )
     def _compute_sci_qty_to_invoice(self):
+        offer_before_install = self._sci_offer_before_install()
         for move in self:
-            if not move.sci_is_shipment or move._sci_is_invoiced_from_order():
+            if not move.sci_is_shipment or (
+                move.sci_is_before_install
+                and not move.sale_line_id
+                and not offer_before_install
+            ):
                 move.sci_qty_to_invoice = 0.0
                 move.sci_invoice_status = "no"
+                continue
+            if move._sci_is_invoiced_from_order():
+                # Finished from its order: invoiced once the order line is.
+                sale_line = move.sale_line_id
+                move.sci_qty_to_invoice = 0.0
+                move.sci_invoice_status = (
+                    "invoiced"
+                    if float_compare(
+                        sale_line.qty_invoiced,
+                        sale_line.qty_delivered,
+                        precision_rounding=sale_line.product_uom.rounding,
+                    )
+                    >= 0
+                    else "no"
+                )
                 continue
             rounding = move.product_uom.rounding
             to_invoice = (
@@ -138,6 +172,31 @@ class StockMove(models.Model):
                 move.sci_invoice_status = "invoiced"
             else:
                 move.sci_invoice_status = "no"
+
+    @api.model
+    def _sci_offer_before_install(self):
+        # A setting, read by whoever computes the quantities.
+        return bool(
+            self.env["ir.config_parameter"].sudo().get_param(OFFER_BEFORE_INSTALL_PARAM)
+        )
+
+    @api.model
+    def _sci_recompute_before_install(self):
+        """The setting changed: compute again what the deliveries without
+        order done before install have left to invoice."""
+        moves = self.search(
+            [
+                ("sci_is_before_install", "=", True),
+                ("sci_is_shipment", "=", True),
+                ("sale_line_id", "=", False),
+            ]
+        )
+        self.env.add_to_compute(self._fields["sci_qty_to_invoice"], moves)
+        self.env.add_to_compute(self._fields["sci_invoice_status"], moves)
+        moves.flush_recordset(["sci_qty_to_invoice", "sci_invoice_status"])
+        pickings = moves.picking_id
+        self.env.add_to_compute(pickings._fields["sci_invoice_status"], pickings)
+        pickings.flush_recordset(["sci_invoice_status"])
 
     def _sci_is_invoiced_from_order(self):
         """Whether the move's order line is invoiced from its sales order
@@ -243,63 +302,81 @@ class StockMove(models.Model):
                     )
                 )
 
-    def _sci_get_sale_price(self, invoice):
-        """Unit price in the move's unit and the invoice currency, and
-        discount, from the source sale order line, else from the invoice
-        partner's pricelist. ``(False, False)`` lets Odoo compute them."""
+    def _sci_get_pricelist_price(self, invoice):
+        """Unit price in the move's unit and the invoice currency from the
+        invoice partner's pricelist, for a move without sales order;
+        ``False`` lets Odoo compute it."""
+        self.ensure_one()
+        date = invoice.invoice_date or fields.Date.context_today(self)
+        pricelist = invoice.partner_id.property_product_pricelist
+        if not pricelist:
+            return False
+        price = pricelist._get_product_price(
+            self.product_id,
+            self.sci_qty_to_invoice or 1.0,
+            currency=pricelist.currency_id,
+            uom=self.product_uom,
+            date=date,
+        )
+        if pricelist.currency_id != invoice.currency_id:
+            price = pricelist.currency_id._convert(
+                price, invoice.currency_id, invoice.company_id, date, round=False
+            )
+        return price
+
+    def _sci_get_unit_price(self, invoice):
+        """Unit price and discount in the move's unit shown in Get Shipment
+        Lines: the order line's, else the pricelist's."""
         self.ensure_one()
         sale_line = self.sale_line_id
-        date = invoice.invoice_date or fields.Date.context_today(self)
         if sale_line:
             price = sale_line.product_uom._compute_price(
                 sale_line.price_unit, self.product_uom
             )
-            currency = sale_line.order_id.currency_id
-            discount = sale_line.discount
-        else:
-            pricelist = invoice.partner_id.property_product_pricelist
-            if not pricelist:
-                return False, False
-            price = pricelist._get_product_price(
-                self.product_id,
-                self.sci_qty_to_invoice or 1.0,
-                currency=pricelist.currency_id,
-                uom=self.product_uom,
-                date=date,
-            )
-            currency = pricelist.currency_id
-            discount = 0.0
-        if currency and currency != invoice.currency_id:
-            price = currency._convert(
-                price, invoice.currency_id, invoice.company_id, date, round=False
-            )
-        return price, discount
+            return price, sale_line.discount
+        return self._sci_get_pricelist_price(invoice) or 0.0, 0.0
+
+    def _sci_invoice_line_label(self, description):
+        """The invoice line's label: the description, then the delivery
+        reference and date on a line of their own."""
+        self.ensure_one()
+        delivery = self.env._(
+            "Delivery %(picking)s of %(date)s",
+            picking=self.picking_id.name or self.reference,
+            date=format_date(self.env, self.date),
+        )
+        return f"{description}\n{delivery}" if description else delivery
 
     def _prepare_invoice_line_values(self, invoice, quantity):
         """Values of the invoice line that invoices ``quantity`` (in the move's
-        unit) of this shipment move on ``invoice``."""
+        unit) of this shipment move on ``invoice``: Odoo's own values for its
+        sales order line (``sale.order.line._prepare_invoice_line``, so that
+        every module extending it applies), in the order line's unit, plus the
+        link to the move and the delivery in the label. Without an order, the
+        customer's pricelist price."""
         self.ensure_one()
         sale_line = self.sale_line_id
-        description = sale_line.name if sale_line else self.product_id.display_name
+        if sale_line:
+            values = sale_line._prepare_invoice_line(
+                quantity=self.product_uom._compute_quantity(
+                    quantity, sale_line.product_uom, rounding_method="HALF-UP"
+                ),
+                sci_stock_move_ids=[Command.link(self.id)],
+            )
+            values["name"] = self._sci_invoice_line_label(values.get("name"))
+            values.pop("sequence", None)
+            return values
         values = {
             "display_type": "product",
             "product_id": self.product_id.id,
-            "name": f"{self.picking_id.name}: {description}",
+            "name": self._sci_invoice_line_label(self.product_id.display_name),
             "quantity": quantity,
             "product_uom_id": self.product_uom.id,
             "sci_stock_move_ids": [Command.link(self.id)],
         }
-        price, discount = self._sci_get_sale_price(invoice)
+        price = self._sci_get_pricelist_price(invoice)
         if price is not False:
-            values.update(price_unit=price, discount=discount)
-        if sale_line:
-            values["sale_line_ids"] = [Command.link(sale_line.id)]
-            if sale_line.analytic_distribution:
-                values["analytic_distribution"] = sale_line.analytic_distribution
-            if sale_line.order_id.fiscal_position_id == invoice.fiscal_position_id:
-                # Same fiscal position: keep the taxes chosen on the order;
-                # otherwise Odoo maps the product's taxes with the invoice's.
-                values["tax_ids"] = [Command.set(sale_line.tax_id.ids)]
+            values["price_unit"] = price
         return values
 
     def _sci_on_consumed(self):

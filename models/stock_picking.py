@@ -1,7 +1,7 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .stock_move import INVOICE_STATUS
 
@@ -68,9 +68,36 @@ class StockPicking(models.Model):
             action["res_id"] = invoices.id
         return action
 
+    def _sci_check_can_consume(self):
+        """Consuming a shipment (or undoing it) decides that goods are not
+        invoiced: a Service Contract Manager or an Inventory Administrator
+        decides it, whoever else can write transfers."""
+        user = self.env.user
+        if not (
+            self.env.su
+            or user.has_group(
+                "service_contract_invoicing.group_service_contract_manager"
+            )
+            or user.has_group("stock.group_stock_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Service Contract Manager or an Inventory "
+                    "Administrator may mark transfers %(pickings)s as consumed "
+                    "by a contract, or undo it.",
+                    pickings=", ".join(self.mapped("name")),
+                )
+            )
+
     def action_mark_consumed(self):
         """The shipment is consumed under its contract: what is left to invoice
         becomes consumed and is no longer offered for invoicing."""
+        self._sci_check_can_consume()
+        # Rights checked above: a Service Contract Manager may consume
+        # without the right to read or write transfers and stock moves.
+        return self.sudo()._sci_mark_consumed()
+
+    def _sci_mark_consumed(self):
         for picking in self:
             if not picking.contract_id:
                 raise UserError(
@@ -108,4 +135,38 @@ class StockPicking(models.Model):
             move.sci_qty_consumed += move.sci_qty_to_invoice
         self.sci_is_consumed = True
         moves._sci_on_consumed()
+        return True
+
+    def action_undo_consumption(self):
+        """Undo Consumption: the consumed quantities are offered for invoicing
+        again and the ledger gets the opposite entries. Refused when part of
+        the shipment was invoiced or returned since it was consumed."""
+        self._sci_check_can_consume()
+        # Rights checked above (see action_mark_consumed).
+        return self.sudo()._sci_undo_consumption()
+
+    def _sci_undo_consumption(self):
+        for picking in self:
+            if not picking.sci_is_consumed:
+                raise UserError(
+                    self.env._(
+                        "Transfer %(picking)s is not consumed by a contract: "
+                        "there is nothing to undo.",
+                        picking=picking.name,
+                    )
+                )
+        # The ledger tells what was consumed.
+        consumed = self.env["service.ledger.entry"]._sci_live_consumption(self.move_ids)
+        for entry in consumed:
+            reason = entry._sci_undo_consumption_refusal()
+            if reason:
+                raise UserError(reason)
+        quantities = {}
+        for entry in consumed:
+            move = entry.stock_move_id
+            quantities[move] = quantities.get(move, 0.0) + entry.quantity
+        for move, quantity in quantities.items():
+            move.sci_qty_consumed -= quantity
+        self.sci_is_consumed = False
+        consumed._sci_reverse("undo_consume")
         return True

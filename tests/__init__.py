@@ -11,3 +11,8 @@ from . import test_deferred_revenue
 from . import test_invoicing_runs
 from . import test_queue_job
 from . import test_never_lose
+from . import test_shipment_invoice_lines
+from . import test_delivered_services
+from . import test_consumption
+from . import test_shipment_install
+from . import test_shipments_to_invoice

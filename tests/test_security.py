@@ -5,7 +5,6 @@ from datetime import date
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
-from odoo.tools.safe_eval import safe_eval
 
 from .common import ServiceContractCommon
 
@@ -144,7 +143,6 @@ class TestSecurity(ServiceContractCommon):
         for xmlid in (
             "contract.menu_contract_contract_customer",
             "service_contract_invoicing.menu_contract_invoice_create",
-            "service_contract_invoicing.menu_stock_picking_to_invoice",
         ):
             with self.subTest(menu=xmlid):
                 menu = self.env.ref(xmlid)
@@ -152,18 +150,18 @@ class TestSecurity(ServiceContractCommon):
                     menu.parent_id, self.env.ref("account.menu_finance_receivables")
                 )
                 self.assertIn(menu.id, visible)
-        # Shipments to Invoice: delivered customer shipments, "To Invoice"
-        # filter on by default.
-        action = self.env.ref(
-            "service_contract_invoicing.stock_picking_to_invoice_action"
+        # Shipments to Invoice: in the Service Contracts app, the lines of
+        # the user's companies left to invoice.
+        menu = self.env.ref("service_contract_invoicing.menu_stock_picking_to_invoice")
+        self.assertEqual(
+            menu.parent_id,
+            self.env.ref("service_contract_invoicing.menu_service_contract_root"),
         )
+        self.assertIn(menu.id, visible)
         env = self._as(self.sc_user)
-        pickings = env["stock.picking"].search(
-            safe_eval(action.domain) + [("sci_invoice_status", "=", "to invoice")]
-        )
-        self.assertIn(self.picking_a, pickings)
-        self.assertNotIn(self.picking_b, pickings)
-        self.assertIn("search_default_sci_to_invoice", action.context)
+        rows = env["service.shipment.to.invoice"].search([])
+        self.assertIn(self.picking_a, rows.picking_id)
+        self.assertNotIn(self.picking_b, rows.picking_id)
 
     # === User versus Manager ===
 

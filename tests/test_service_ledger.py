@@ -559,8 +559,21 @@ class TestServiceLedgerShipments(LedgerAssertions, TestShipmentInvoicingBase):
     @freeze_time("2026-11-20")
     def test_general_ledger_foreign_currency(self):
         currency = self._foreign_currency()
+        # An order in the foreign currency (an order's prices are never
+        # converted: only such an order goes on a foreign-currency invoice).
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "SCI Foreign", "currency_id": currency.id}
+        )
+        order = self._create_sale_order(
+            self.customer,
+            [(self.product_a, 2, 50.0, 0.0)],
+            pricelist_id=pricelist.id,
+        )
+        self._deliver(order.picking_ids, {self.product_a: 2})
         invoice = self._new_invoice(currency_id=currency.id)
-        self._invoice_shipments([(self.p1, self.product_a, 2.0)], invoice=invoice)
+        self._invoice_shipments(
+            [(order.picking_ids, self.product_a, 2.0)], invoice=invoice
+        )
         line = invoice.invoice_line_ids
         income = line.account_id
         receivable = invoice.line_ids.filtered(

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
+from .test_delivered_services import TestDeliveredServicesBase
 from .test_shipment_invoicing import TestShipmentInvoicingBase
 
 
@@ -156,4 +157,49 @@ class TestShipmentsToInvoiceTour(HttpCase, TestShipmentInvoicingBase):
         self.p2.name = "SCITOUR-P2"
         self.p1b.name = "SCITOUR-P1B"
         self.p2_return.name = "SCITOUR-RET"
+        last_move = self.env["account.move"].search([], order="id desc", limit=1)
         self.start_tour("/odoo", "sci_shipments_to_invoice", login="admin")
+        invoice = self.env["account.move"].search([("id", ">", last_move.id)])
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(
+            (invoice.state, invoice.move_type, invoice.partner_id),
+            ("draft", "out_invoice", self.customer),
+        )
+        self.assertEqual(invoice.invoice_line_ids.sci_stock_move_ids, self.move_p2_a)
+        self.assertEqual(invoice.invoice_line_ids.quantity, 2.0)
+
+
+@tagged("post_install", "-at_install")
+class TestShipmentGoodsAndServiceTour(HttpCase, TestDeliveredServicesBase):
+    def test_goods_and_service_tour(self):
+        """One delivery line and one delivered service, from two orders, on
+        one invoice, posted."""
+        invoice = self._new_invoice()
+        self.p2.name = "SCITOUR-P2"
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "sci_shipment_goods_and_service",
+            login="admin",
+        )
+        self.assertEqual(invoice.state, "posted")
+        goods = invoice.invoice_line_ids.filtered("sci_stock_move_ids")
+        service = invoice.invoice_line_ids - goods
+        self.assertEqual(goods.sci_stock_move_ids, self.move_p2_a)
+        self.assertEqual(goods.sale_line_ids, self.so2.order_line)
+        self.assertTrue(service.sci_is_delivered_service)
+        self.assertEqual(service.sale_line_ids, self.service_line)
+        self.assertEqual(service.quantity, 4.0)
+        self.assertEqual(self.p2.sci_invoice_status, "invoiced")
+        self.assertEqual(self.so2.order_line.qty_invoiced, 2.0)
+        self.assertEqual(self.service_line.qty_invoiced, 4.0)
+        self.assertEqual(
+            invoice.line_ids.sale_line_ids.order_id, self.so2 | self.so_service
+        )
+        self.assertEqual(
+            len(
+                self.env["service.ledger.entry"].search(
+                    [("invoice_id", "=", invoice.id)]
+                )
+            ),
+            2,
+        )

@@ -7,32 +7,25 @@ registry.category("web_tour.tours").add("sci_shipments_to_invoice", {
     steps: () => [
         stepUtils.showAppsMenuItem(),
         {
-            content: "Open Invoicing",
-            trigger: ".o_app[data-menu-xmlid='account.menu_finance']",
-            run: "click",
-        },
-        {
-            content: "Open the Customers menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='account.menu_finance_receivables']",
+            content: "Open the Service Contracts app",
+            trigger:
+                ".o_app[data-menu-xmlid='service_contract_invoicing.menu_service_contract_root']",
             run: "click",
         },
         {
             content: "Open Shipments to Invoice",
             trigger:
-                ".dropdown-item[data-menu-xmlid='service_contract_invoicing.menu_stock_picking_to_invoice']",
+                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_stock_picking_to_invoice']",
             run: "click",
         },
         {
-            content: "The To Invoice filter is on",
-            trigger: ".o_searchview_facet .o_facet_value:contains('To Invoice')",
+            content: "Lines are grouped by customer: open the customer's group",
+            trigger: ".o_list_view .o_group_header:contains('SCI Customer')",
+            run: "click",
         },
         {
-            content: "The partly delivered shipment is listed",
+            content: "The partly delivered shipment's lines are listed",
             trigger: ".o_list_view .o_data_row:contains('SCITOUR-P1')",
-        },
-        {
-            content: "The shipment with a return is listed",
-            trigger: ".o_list_view .o_data_row:contains('SCITOUR-P2')",
         },
         {
             content: "Neither the undelivered backorder nor the return",
@@ -40,13 +33,28 @@ registry.category("web_tour.tours").add("sci_shipments_to_invoice", {
                 ".o_list_view:not(:has(.o_data_row:contains('SCITOUR-P1B'))):not(:has(.o_data_row:contains('SCITOUR-RET')))",
         },
         {
-            content: "Open the first shipment",
-            trigger: ".o_list_view .o_data_row:contains('SCITOUR-P1') td[name='name']",
+            content: "Select the line of the shipment with a return",
+            trigger: ".o_list_view .o_data_row:contains('SCITOUR-P2') .o_list_record_selector input",
             run: "click",
         },
         {
-            content: "Its invoice status is To Invoice",
-            trigger: ".o_form_view .o_field_widget[name='sci_invoice_status']:contains('To Invoice')",
+            content: "Create Invoice",
+            trigger: ".o_control_panel button[name='action_create_invoice']",
+            run: "click",
+        },
+        {
+            content: "The draft invoice has the line (3 delivered - 1 returned)",
+            trigger:
+                ".o_form_view div[name='invoice_line_ids'] .o_data_row:contains('SCI Widget') td[name='quantity']:contains('2.00')",
+        },
+        {
+            content: "It is a draft of the customer",
+            trigger: ".o_form_view .o_field_widget[name='partner_id'] input",
+            run() {
+                if (!this.anchor.value.includes("SCI Customer")) {
+                    throw new Error(`Wrong customer: ${this.anchor.value}`);
+                }
+            },
         },
     ],
 });
