@@ -19,6 +19,11 @@ SECTIONED_LINES = [
         "note_invoicing_mode": "with_previous_line",
     },
     {"display_type": "line_section", "name": "Remote"},
+    {
+        "display_type": "line_note",
+        "name": "Weekdays 8-18",
+        "note_invoicing_mode": "with_next_line",
+    },
     {"name": "Hotline", "price_unit": 40.0},
 ]
 
@@ -68,6 +73,7 @@ class TestOcaHooks(ServiceContractCommon):
                 ("product", "Maintenance\n01/01/2026 - 01/31/2026"),
                 ("line_note", "Visits within 4 hours"),
                 ("line_section", "Remote"),
+                ("line_note", "Weekdays 8-18"),
                 ("product", "Hotline\n01/01/2026 - 01/31/2026"),
             ],
         )
@@ -87,6 +93,7 @@ class TestOcaHooks(ServiceContractCommon):
                 ("product", "Maintenance\n02/01/2026 - 02/28/2026"),
                 ("line_note", "Visits within 4 hours"),
                 ("line_section", "Remote"),
+                ("line_note", "Weekdays 8-18"),
                 ("product", "Hotline\n01/01/2026 - 01/31/2026"),
                 ("product", "Hotline\n02/01/2026 - 02/28/2026"),
             ],
@@ -103,6 +110,7 @@ class TestOcaHooks(ServiceContractCommon):
             ("product", "Maintenance" + period),
             ("line_note", "Visits within 4 hours"),
             ("line_section", "Remote"),
+            ("line_note", "Weekdays 8-18"),
             ("product", "Hotline" + period),
         ]
         self.assertEqual(
