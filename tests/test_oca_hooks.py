@@ -59,7 +59,9 @@ class TestOcaHooks(ServiceContractCommon):
     def _layout(self, move):
         return [
             (line.display_type, line.name)
-            for line in move.invoice_line_ids.sorted(lambda line: (line.sequence, line.id))
+            for line in move.invoice_line_ids.sorted(
+                lambda line: (line.sequence, line.id)
+            )
         ]
 
     def test_sections_and_notes_in_contract_order(self):
@@ -215,7 +217,9 @@ class TestOcaHooks(ServiceContractCommon):
             ],
         )
         self.assertEqual(lines.mapped("end_date"), lines.mapped("sci_period_end"))
-        self.assertEqual(contract.contract_line_ids.last_date_invoiced, date(2026, 3, 31))
+        self.assertEqual(
+            contract.contract_line_ids.last_date_invoiced, date(2026, 3, 31)
+        )
         # The extension refuses to post a line of such a product without its
         # dates: the engine's invoice posts.
         move.action_post()
