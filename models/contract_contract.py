@@ -866,6 +866,16 @@ class ContractContract(models.Model):
             ContractContract, invoiceable.with_context(sci_skip_lock_check=True)
         )._recurring_create_invoice(date_ref)
 
+    def _get_related_invoices(self):
+        # Within the engine's steps after creating invoices (OCA's
+        # _add_contract_origin, _invoice_followers), which only act on the
+        # invoices just created, those are given: no search of every invoice
+        # line of each contract.
+        invoices_by_contract = self.env.context.get("sci_invoices_by_contract")
+        if invoices_by_contract and self.id in invoices_by_contract:
+            return self.env["account.move"].browse(invoices_by_contract[self.id])
+        return super()._get_related_invoices()
+
     def action_create_service_invoice(self):
         """Create Service Invoice: invoice this contract for every period whose
         invoice date is reached, i.e. on or before the working date (Business

@@ -336,37 +336,68 @@ class ContractLine(models.Model):
         return vals
 
     def _sci_prepare_invoice_line_values(self, period_start, period_end, next_date):
-        """Values of the invoice line for one period of this contract line."""
+        """Values of the invoice line for one period of this contract line (a
+        product line or a recurring note): OCA's _prepare_invoice_line, and
+        every module that extends it, asked for that period (see
+        _get_period_to_invoice), plus this addon's period fields and text.
+        Empty when an extension nullifies the line, as OCA allows."""
         self.ensure_one()
-        name = self.name or ""
-        if "#" in name:
-            name = self._insert_markers(period_start, period_end)
-        else:
+        vals = self.with_context(
+            sci_invoice_period=(self.id, period_start, next_date)
+        )._prepare_invoice_line()
+        if not vals:
+            return {}
+        # As OCA's _prepare_recurring_invoices_values: the invoice sets them.
+        vals.pop("company_id", None)
+        vals.pop("company_currency_id", None)
+        if self.display_type:
+            return vals
+        vals.update(
+            contract_line_id=self.id,
+            sci_period_start=period_start,
+            sci_period_end=period_end,
+        )
+        if "#" not in (self.name or ""):
+            # Without OCA's #START#/#END# markers, the period is said on a
+            # line of its own, in the customer's date format.
             lang_format = self.env.context.get("sci_date_format") or "%m/%d/%Y"
-            name = (
-                f"{name}\n{period_start.strftime(lang_format)}"
+            vals["name"] = (
+                f"{vals.get('name') or ''}\n{period_start.strftime(lang_format)}"
                 f" - {period_end.strftime(lang_format)}"
             )
-        vals = {
-            "display_type": "product",
-            "product_id": self.product_id.id,
-            "name": name,
-            "quantity": self._get_quantity_to_invoice(
-                period_start, period_end, next_date
-            ),
-            "product_uom_id": self.uom_id.id,
-            "price_unit": self.price_unit,
-            "discount": self.discount,
-            "analytic_distribution": self.analytic_distribution,
-            "contract_line_id": self.id,
-            "sci_period_start": period_start,
-            "sci_period_end": period_end,
-        }
-        return self._sci_prorated_line_values(period_start, period_end, vals)
+        return vals
+
+    def _sci_prepare_display_line_values(self):
+        """Values of the invoice line of a section or (non-recurring) note line
+        of the contract: OCA's own, as its invoicing gives them."""
+        self.ensure_one()
+        vals = self._prepare_invoice_line()
+        if vals:
+            vals.pop("company_id", None)
+            vals.pop("company_currency_id", None)
+        return vals
 
     def _get_period_to_invoice(
         self, last_date_invoiced, recurring_next_date, stop_at_date_end=True
     ):
+        # The engine invoices several periods of a line in one run (catch-up)
+        # while the line's fields still describe the first one. OCA's
+        # _prepare_invoice_line and the modules extending it ask this method
+        # for the period to invoice, passing the line's last invoiced and next
+        # invoice dates: under the engine's context (line, period start, its
+        # invoice date) they get the period the engine is invoicing, computed
+        # by the usual arithmetic below. Other questions are answered as usual.
+        # A context key rather than values put in the record cache: no ORM
+        # internals, nothing that a flush could write to the database.
+        engine_period = self.env.context.get("sci_invoice_period")
+        if (
+            engine_period
+            and engine_period[0] == self.id
+            and last_date_invoiced == self.last_date_invoiced
+            and recurring_next_date == self.recurring_next_date
+        ):
+            last_date_invoiced = fields.Date.subtract(engine_period[1], days=1)
+            recurring_next_date = engine_period[2]
         if not recurring_next_date or not self._sci_period_months():
             return super()._get_period_to_invoice(
                 last_date_invoiced, recurring_next_date, stop_at_date_end

@@ -365,6 +365,7 @@ class ServiceContractInvoicing(models.AbstractModel):
                     ),
                 }
                 for line, (start, end, next_date) in plan["lines"]
+                if not line.display_type
             ]
         if dry_run or not plans:
             return result
@@ -385,6 +386,7 @@ class ServiceContractInvoicing(models.AbstractModel):
             else:
                 invoiced += group
         self._advance_lines(invoiced)
+        self._after_create_moves(moves)
         result.invoiced_contract_ids |= {plan["contract"].id for plan in invoiced}
         if post and moves:
             result.failures += self._post_moves(moves)
@@ -417,19 +419,27 @@ class ServiceContractInvoicing(models.AbstractModel):
             )
 
     def _plan_contract(self, contract, invoice_to_date):
-        """The (line, period) pairs of a contract due up to invoice_to_date."""
+        """What a contract invoices up to invoice_to_date:
+
+        - ``invoice_lines``: the contract lines OCA's _get_lines_to_invoice
+          selects, in contract order: the due lines, with the section and note
+          lines that head or follow them;
+        - ``lines``: the (line, period) pairs due, every period not invoiced
+          yet of each due line (catch-up), sorted by period.
+        """
         self._check_customer(contract)
-        lines = contract.contract_line_ids.filtered(
-            lambda line: not line.display_type and not line.is_canceled
-        )
+        invoice_lines = contract._get_lines_to_invoice(invoice_to_date)
         planned = []
-        for line in lines:
+        for line in invoice_lines:
+            if line.display_type and not line.is_recurring_note:
+                continue
             periods = line._sci_due_periods(invoice_to_date)
             if periods:
-                line._sci_check_can_invoice()
+                if not line.display_type:
+                    line._sci_check_can_invoice()
                 planned += [(line, period) for period in periods]
         planned.sort(key=lambda item: (item[1][0], item[0].sequence, item[0].id))
-        return {"contract": contract, "lines": planned}
+        return {"contract": contract, "lines": planned, "invoice_lines": invoice_lines}
 
     def _combine_key(self, contract):
         return (
@@ -515,7 +525,7 @@ class ServiceContractInvoicing(models.AbstractModel):
         """Plan items, as _plan_contract makes them, for periods not
         invoiced."""
         return [
-            (line, (start, end, line._sci_invoice_date(start, end)))
+            (line, (start, end, line._sci_period(start)[2]))
             for line, start, end in gaps
         ]
 
@@ -534,19 +544,38 @@ class ServiceContractInvoicing(models.AbstractModel):
             vals["invoice_origin"] = ", ".join(
                 p["contract"].name for p in group if p["contract"].name
             )
+        lines_vals = []
         for plan in group:
-            contract = plan["contract"]
             if len(group) > 1:
-                vals["invoice_line_ids"].append(
-                    Command.create(self._prepare_section_values(contract))
-                )
-            date_format = self._date_format(contract.partner_id.lang)
-            for line, (start, end, next_date) in plan["lines"]:
-                line_vals = line.with_context(
-                    sci_date_format=date_format
-                )._sci_prepare_invoice_line_values(start, end, next_date)
-                vals["invoice_line_ids"].append(Command.create(line_vals))
+                lines_vals.append(self._prepare_section_values(plan["contract"]))
+            lines_vals += self._prepare_contract_lines_values(plan)
+        # The invoice shows its lines by sequence: numbered in the order built
+        # here (contract by contract, each in its own order), since the
+        # contract lines' own sequences repeat across combined contracts.
+        for sequence, line_vals in enumerate(lines_vals, start=1):
+            line_vals["sequence"] = sequence
+        vals["invoice_line_ids"] = [Command.create(v) for v in lines_vals]
         return vals
+
+    def _prepare_contract_lines_values(self, plan):
+        """Invoice line values of one contract, in contract order: each line
+        OCA's _get_lines_to_invoice selected, a due line once per due period
+        (in period order), a section or note line once."""
+        periods = defaultdict(list)
+        for line, period in plan["lines"]:
+            periods[line].append(period)
+        date_format = self._date_format(plan["contract"].partner_id.lang)
+        vals_list = []
+        for line in plan["invoice_lines"]:
+            if line in periods:
+                dated_line = line.with_context(sci_date_format=date_format)
+                vals_list += [
+                    dated_line._sci_prepare_invoice_line_values(start, end, next_date)
+                    for start, end, next_date in periods[line]
+                ]
+            elif line.display_type and not line.is_recurring_note:
+                vals_list.append(line._sci_prepare_display_line_values())
+        return [vals for vals in vals_list if vals]
 
     def _prepare_section_values(self, contract):
         return {
@@ -617,6 +646,27 @@ class ServiceContractInvoicing(models.AbstractModel):
         Line = self.env["contract.line"].sudo().with_context(sci_skip_lock_check=True)
         for end, line_ids in by_date.items():
             Line.browse(line_ids).write({"last_date_invoiced": end})
+
+    def _after_create_moves(self, moves):
+        """OCA's steps after creating contract invoices, for the whole batch at
+        once: the message naming the contract on each invoice
+        (_add_contract_origin), then the contract's followers subscribed to it
+        (_invoice_followers). OCA looks each contract's invoices up by a search
+        on all its invoice lines; the invoices just created are given in the
+        context instead (contract.contract._get_related_invoices)."""
+        invoices_by_contract = defaultdict(list)
+        for move in moves:
+            for contract in move.invoice_line_ids.contract_line_id.contract_id:
+                invoices_by_contract[contract.id].append(move.id)
+        if not invoices_by_contract:
+            return
+        contracts = (
+            self.env["contract.contract"]
+            .browse(list(invoices_by_contract))
+            .with_context(sci_invoices_by_contract=dict(invoices_by_contract))
+        )
+        contracts._add_contract_origin(moves)
+        contracts._invoice_followers(moves)
 
     def _post_moves(self, moves):
         failures = []

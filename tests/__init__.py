@@ -16,3 +16,4 @@ from . import test_delivered_services
 from . import test_consumption
 from . import test_shipment_install
 from . import test_shipments_to_invoice
+from . import test_oca_hooks
