@@ -22,9 +22,7 @@ def post_init_hook(env):
             ("generation_type", "=", "invoice"),
             ("recurring_next_date", "!=", False),
         ]
-    ).filtered(
-        lambda c: not c.date_end or c.recurring_next_date <= c.date_end
-    )
+    ).filtered(lambda c: not c.date_end or c.recurring_next_date <= c.date_end)
     running.with_context(sci_skip_lock_check=True, tracking_disable=True).write(
         {
             "is_service_contract": True,

@@ -720,9 +720,7 @@ class ContractContract(models.Model):
         # contracts are invoiced by the engine exactly as Create Contract
         # Invoices does (it skips what another run holds or already invoiced),
         # then OCA invoices the other contracts with its own rules.
-        if create_type == "invoice" and not self.env.context.get(
-            "sci_oca_rules_only"
-        ):
+        if create_type == "invoice" and not self.env.context.get("sci_oca_rules_only"):
             self.env["service.contract.invoicing"].with_context(
                 sci_skip_oca_cron=True
             )._cron_create_invoices()
@@ -735,7 +733,9 @@ class ContractContract(models.Model):
         """Run OCA's own invoicing for the contracts that keep OCA's rules
         (called by Create Contract Invoices' scheduled action, the only active
         one)."""
-        return self.with_context(sci_oca_rules_only=True).cron_recurring_create_invoice()
+        return self.with_context(
+            sci_oca_rules_only=True
+        ).cron_recurring_create_invoice()
 
     def _recurring_create_invoice(self, date_ref=False):
         # OCA's invoicing entry for a batch of contracts: service contracts go
@@ -744,9 +744,9 @@ class ContractContract(models.Model):
         service = self._sci_service_contracts()
         moves = self.env["account.move"]
         if self - service:
-            moves |= super(
-                ContractContract, self - service
-            )._recurring_create_invoice(date_ref)
+            moves |= super(ContractContract, self - service)._recurring_create_invoice(
+                date_ref
+            )
         if service:
             day = date_ref or fields.Date.context_today(self)
             result = self.env["service.contract.invoicing"].run(

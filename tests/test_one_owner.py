@@ -96,12 +96,12 @@ class TestOneOwner(ServiceContractCommon):
         self.assertEqual(len(self._invoice_lines(service).move_id), 1)
         self.assertEqual(service.recurring_next_date, date(2026, 4, 1))
         # OCA's own rules for the others: one period per run, dated today.
-        oca_rows = [(date(2026, 3, 15), date(2026, 1, 1), date(2026, 1, 31), 1.0, 100.0)]
+        oca_rows = [
+            (date(2026, 3, 15), date(2026, 1, 1), date(2026, 1, 31), 1.0, 100.0)
+        ]
         self.assertEqual(self._invoiced(oca), oca_rows)
         self.assertEqual(self._invoiced(supplier), oca_rows)
-        self.assertEqual(
-            self._invoice_lines(supplier).move_id.move_type, "in_invoice"
-        )
+        self.assertEqual(self._invoice_lines(supplier).move_id.move_type, "in_invoice")
         # The addon's scheduled action, then both again: nothing twice.
         self.sci_cron.method_direct_trigger()
         self.oca_cron.method_direct_trigger()
@@ -129,7 +129,10 @@ class TestOneOwner(ServiceContractCommon):
         self.sci_cron.method_direct_trigger()
         self.assertEqual(
             [(row[0], row[1]) for row in self._invoiced(service)],
-            [(date(2026, 3, 15), date(2026, 2, 1)), (date(2026, 3, 15), date(2026, 3, 1))],
+            [
+                (date(2026, 3, 15), date(2026, 2, 1)),
+                (date(2026, 3, 15), date(2026, 3, 1)),
+            ],
         )
         for contract in (oca, supplier):
             self.assertEqual(
@@ -170,7 +173,10 @@ class TestOneOwner(ServiceContractCommon):
             moves = by_code._recurring_create_invoice()
         self.assertEqual(
             [(row[0], row[1]) for row in self._invoiced(by_code)],
-            [(date(2026, 2, 10), date(2026, 1, 1)), (date(2026, 2, 10), date(2026, 2, 1))],
+            [
+                (date(2026, 2, 10), date(2026, 1, 1)),
+                (date(2026, 2, 10), date(2026, 2, 1)),
+            ],
         )
         self.assertEqual(moves, self._invoice_lines(by_code).move_id)
 
@@ -249,11 +255,16 @@ class TestOneOwner(ServiceContractCommon):
         )
         # The engine skips them and says why.
         result = self.env["service.contract.invoicing"].run(
-            oca | supplier, posting_date=date(2026, 9, 1), invoice_to_date=date(2026, 9, 1)
+            oca | supplier,
+            posting_date=date(2026, 9, 1),
+            invoice_to_date=date(2026, 9, 1),
         )
         self.assertFalse(result.moves)
         self.assertEqual(
-            {(contract, "not a service contract" in reason) for contract, reason in result.skipped},
+            {
+                (contract, "not a service contract" in reason)
+                for contract, reason in result.skipped
+            },
             {(oca, True), (supplier, True)},
         )
 
@@ -313,7 +324,11 @@ class TestOneOwner(ServiceContractCommon):
         quote = self._create_contract(sign=False)
         for contract in running | ending | finished | archived | supplier:
             self.assertEqual(
-                (contract.is_service_contract, contract.contract_state, contract.change_status),
+                (
+                    contract.is_service_contract,
+                    contract.contract_state,
+                    contract.change_status,
+                ),
                 (False, "draft", "open"),
             )
         with freeze_time("2026-04-02"):
@@ -377,7 +392,9 @@ class TestInstallOnExistingDatabase(TransactionCase):
             prepaid: prepaid.recurring_next_date,
             postpaid: postpaid.contract_line_ids.date_start,
         }
-        self.env.ref(f"{MODULE}.service_contract_invoicing_cron").method_direct_trigger()
+        self.env.ref(
+            f"{MODULE}.service_contract_invoicing_cron"
+        ).method_direct_trigger()
         for contract, start in expected_starts.items():
             new = contract._get_related_invoices() - before[contract]
             self.assertEqual(new.mapped("invoice_date"), [today], contract.name)
