@@ -1,3 +1,3 @@
 from . import models
 from . import wizards
-from .hooks import pre_init_hook
+from .hooks import pre_init_hook, post_init_hook, uninstall_hook

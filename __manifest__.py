@@ -40,6 +40,8 @@
             "service_contract_invoicing/static/tests/tours/*.esm.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/product_demo.xml",

@@ -1,13 +1,18 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .contract_line import MONTHS_PER_RULE, SERVICE_PERIOD_MONTHS, service_period
+
+_logger = logging.getLogger(__name__)
 
 # invoice_period -> OCA recurrence (recurring_rule_type, recurring_interval)
 INVOICE_PERIODS = {
@@ -205,6 +210,21 @@ class ContractContract(models.Model):
         groups="service_contract_invoicing.group_service_contract_user",
     )
 
+    # === Which contracts follow this addon's rules ===
+
+    @api.model
+    def _sci_service_domain(self):
+        """Service contracts: customer contracts with the flag. Only they follow
+        this addon's lifecycle (sign, lock), periods and engine; every other
+        contract keeps OCA's behaviour."""
+        return [("contract_type", "=", "sale"), ("is_service_contract", "=", True)]
+
+    def _sci_service_contracts(self):
+        """The service contracts among these (see _sci_service_domain)."""
+        return self.filtered(
+            lambda c: c.contract_type == "sale" and c.is_service_contract
+        )
+
     # === Computes ===
 
     @api.depends("recurring_rule_type", "recurring_interval")
@@ -323,7 +343,9 @@ class ContractContract(models.Model):
 
     @api.constrains("date_start", "date_end")
     def _check_contract_dates(self):
-        for contract in self:
+        # OCA checks the dates of its lines; the contract's own are checked
+        # only where the contract's dates drive invoicing.
+        for contract in self._sci_service_contracts():
             if (
                 contract.date_start
                 and contract.date_end
@@ -473,6 +495,8 @@ class ContractContract(models.Model):
     def write(self, vals):
         if not self.env.context.get("sci_skip_lock_check"):
             self._sci_check_locked(set(vals))
+            if "is_service_contract" in vals:
+                self._sci_check_service_flag(bool(vals["is_service_contract"]))
         if vals.get("invoice_period") == "none":
             vals = dict(vals, recurring_next_date=False)
         res = super().write(vals)
@@ -482,11 +506,29 @@ class ContractContract(models.Model):
             )
         return res
 
+    def _sci_check_service_flag(self, is_service):
+        """A contract becomes (or stops being) a service contract only while it
+        is a quote: a signed contract cannot escape its lock that way."""
+        for contract in self:
+            if (
+                contract.is_service_contract != is_service
+                and contract.contract_state != "draft"
+            ):
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s is no longer a quote: whether it "
+                        "is a service contract cannot change any more.",
+                        contract=contract.display_name,
+                    )
+                )
+
     def _sci_check_locked(self, field_names):
+        """Refuse changes to what is invoiced on a Locked or cancelled service
+        contract; other contracts keep OCA's behaviour (always editable)."""
         blocked = field_names & LOCKED_CONTRACT_FIELDS
         if not blocked:
             return
-        for contract in self:
+        for contract in self._sci_service_contracts():
             if contract.contract_state == "cancelled" or (
                 contract.contract_state == "signed"
                 and contract.change_status == "locked"
@@ -555,8 +597,21 @@ class ContractContract(models.Model):
                 )
             )
 
+    def _sci_check_service(self):
+        """Sign, open, lock and cancel belong to service contracts only."""
+        for contract in self - self._sci_service_contracts():
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s is not a service contract: it follows "
+                    "OCA's rules and is not signed, locked or cancelled. Tick "
+                    "Service Contract while it is a quote to use them.",
+                    contract=contract.display_name,
+                )
+            )
+
     def action_sign(self):
         self._sci_check_manager()
+        self._sci_check_service()
         for contract in self:
             if contract.contract_state != "draft":
                 raise UserError(
@@ -585,6 +640,7 @@ class ContractContract(models.Model):
 
     def action_cancel_contract(self):
         self._sci_check_manager()
+        self._sci_check_service()
         for contract in self:
             if contract.contract_state == "cancelled":
                 continue
@@ -631,6 +687,7 @@ class ContractContract(models.Model):
 
     def _sci_set_change_status(self, new_status):
         self._sci_check_manager()
+        self._sci_check_service()
         self.flush_recordset()
         self._sci_lock_rows_nowait()
         for contract in self:
@@ -818,8 +875,11 @@ class ContractContract(models.Model):
         return [("id", "in" if positive else "not in", ids)]
 
     def _sci_not_invoiceable_reason(self):
-        """Why this contract is never invoiced by period, or '' when it is."""
+        """Why the engine never invoices this contract by period, or '' when
+        it does."""
         self.ensure_one()
+        if not self._sci_service_contracts():
+            return self.env._("not a service contract (invoiced with OCA's rules)")
         if self.contract_state == "cancelled":
             return self.env._("cancelled")
         if self.contract_state != "signed":
@@ -832,39 +892,80 @@ class ContractContract(models.Model):
 
     @api.model
     def _sci_invoiceable_domain(self):
-        return [
-            ("contract_type", "=", "sale"),
+        """The contracts the engine invoices (see _sci_not_invoiceable_reason)."""
+        return self._sci_service_domain() + [
             ("contract_state", "=", "signed"),
             ("change_status", "=", "locked"),
             ("invoice_period", "!=", "none"),
         ]
 
     @api.model
+    def _sci_oca_rules_domain(self):
+        """The contracts that keep OCA's rules: every one but service contracts."""
+        return ["!", "&", *self._sci_service_domain()]
+
+    @api.model
     def _get_contracts_to_invoice_domain(self, date_ref=None):
-        # OCA's own cron skips what is never invoiced here (Open, quotes,
-        # cancelled, no period); supplier contracts keep OCA's behaviour.
+        # OCA's cron and manual wizard: contracts with OCA's rules as OCA
+        # selects them, and the service contracts the engine would invoice.
+        # With sci_oca_rules_only (scheduled actions), only the former: the
+        # engine selects service contracts itself.
         domain = super()._get_contracts_to_invoice_domain(date_ref)
-        return domain + [
-            "|",
-            ("contract_type", "!=", "sale"),
-            "&",
-            "&",
-            ("contract_state", "=", "signed"),
-            ("change_status", "=", "locked"),
-            ("invoice_period", "!=", "none"),
-        ]
+        if self.env.context.get("sci_oca_rules_only"):
+            return expression.AND([domain, self._sci_oca_rules_domain()])
+        return expression.AND(
+            [
+                domain,
+                expression.OR(
+                    [self._sci_oca_rules_domain(), self._sci_invoiceable_domain()]
+                ),
+            ]
+        )
+
+    @api.model
+    def _cron_recurring_create(self, date_ref=False, create_type="invoice"):
+        # OCA's scheduled action, should someone activate it again: service
+        # contracts are invoiced by the engine exactly as Create Contract
+        # Invoices does (it skips what another run holds or already invoiced),
+        # then OCA invoices the other contracts with its own rules.
+        if create_type == "invoice" and not self.env.context.get("sci_oca_rules_only"):
+            self.env["service.contract.invoicing"].with_context(
+                sci_skip_oca_cron=True
+            )._cron_create_invoices()
+        return super(
+            ContractContract, self.with_context(sci_oca_rules_only=True)
+        )._cron_recurring_create(date_ref, create_type)
+
+    @api.model
+    def _sci_cron_invoice_oca_contracts(self):
+        """Run OCA's own invoicing for the contracts that keep OCA's rules
+        (called by Create Contract Invoices' scheduled action, the only active
+        one)."""
+        return self.with_context(
+            sci_oca_rules_only=True
+        ).cron_recurring_create_invoice()
 
     def _recurring_create_invoice(self, date_ref=False):
-        # Every path through OCA (its cron, its buttons and wizard) skips
-        # contracts that must not be invoiced.
-        invoiceable = self.filtered(
-            lambda c: c.contract_type != "sale" or not c._sci_not_invoiceable_reason()
-        )
-        # OCA recomputes the next invoice date by assignment, a write that
-        # invoicing itself is allowed to do on a locked contract.
-        return super(
-            ContractContract, invoiceable.with_context(sci_skip_lock_check=True)
-        )._recurring_create_invoice(date_ref)
+        # OCA's invoicing entry for a batch of contracts: service contracts go
+        # through the engine (posting date and invoice-to date: date_ref or
+        # today); the others keep OCA's code and rules.
+        service = self._sci_service_contracts()
+        moves = self.env["account.move"]
+        if self - service:
+            moves |= super(ContractContract, self - service)._recurring_create_invoice(
+                date_ref
+            )
+        if service:
+            day = date_ref or fields.Date.context_today(self)
+            result = self.env["service.contract.invoicing"].run(
+                service, posting_date=day, invoice_to_date=day, combine=True
+            )
+            for contract, message in result.failures:
+                _logger.warning(
+                    "Contract %s not invoiced: %s", contract.display_name, message
+                )
+            moves |= result.moves
+        return moves
 
     def _get_related_invoices(self):
         # Within the engine's steps after creating invoices (OCA's
@@ -876,12 +977,24 @@ class ContractContract(models.Model):
             return self.env["account.move"].browse(invoices_by_contract[self.id])
         return super()._get_related_invoices()
 
-    def action_create_service_invoice(self):
-        """Create Service Invoice: invoice this contract for every period whose
-        invoice date is reached, i.e. on or before the working date (Business
-        Central: in arrears, once the period's last day is reached)."""
+    def recurring_create_invoice(self):
+        # OCA's Create invoices button (hidden on service contracts) and its
+        # manual wizard: a service contract is invoiced as Create Service
+        # Invoice does; the wizard's invoice date is the posting date.
         self.ensure_one()
+        if not self._sci_service_contracts():
+            return super().recurring_create_invoice()
+        posting_date = self.env.context.get("sci_posting_date")
+        if posting_date:
+            return self._sci_create_service_invoice(posting_date, posting_date)
         today = fields.Date.context_today(self)
+        return self._sci_create_service_invoice(today, today)
+
+    def _sci_create_service_invoice(self, posting_date, invoice_to_date):
+        """Invoice this service contract for every period due up to
+        invoice_to_date, dated posting_date; raise UserError saying why when
+        nothing can be invoiced."""
+        self.ensure_one()
         reason = self._sci_not_invoiceable_reason()
         if reason:
             raise UserError(
@@ -891,20 +1004,18 @@ class ContractContract(models.Model):
                     reason=reason,
                 )
             )
-        if not self.recurring_next_date or self.recurring_next_date > today:
+        if not self.recurring_next_date or self.recurring_next_date > invoice_to_date:
             raise UserError(
                 self.env._(
                     "Contract %(contract)s is not due: its next invoice date "
                     "%(date)s is after the working date %(today)s.",
                     contract=self.display_name,
                     date=self.recurring_next_date or self.env._("(none)"),
-                    today=today,
+                    today=invoice_to_date,
                 )
             )
         result = self.env["service.contract.invoicing"].run(
-            self,
-            posting_date=today,
-            invoice_to_date=today,
+            self, posting_date=posting_date, invoice_to_date=invoice_to_date
         )
         if result.failures:
             raise UserError(result.failures[0][1])
@@ -923,14 +1034,23 @@ class ContractContract(models.Model):
                 body=Markup(self.env._("Service invoice created: %(link)s"))
                 % {"link": move._get_html_link(title=move.name or move.display_name)}
             )
+        return result.moves
+
+    def action_create_service_invoice(self):
+        """Create Service Invoice: invoice this contract for every period whose
+        invoice date is reached, i.e. on or before the working date (Business
+        Central: in arrears, once the period's last day is reached)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        moves = self._sci_create_service_invoice(today, today)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
         action.update(
             {
                 "views": [(self.env.ref("account.view_move_form").id, "form")],
-                "res_id": result.moves[:1].id,
-                "domain": [("id", "in", result.moves.ids)],
+                "res_id": moves[:1].id,
+                "domain": [("id", "in", moves.ids)],
             }
         )
         return action

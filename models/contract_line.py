@@ -119,7 +119,11 @@ class ContractLine(models.Model):
 
     @api.constrains("quantity", "price_unit", "specific_price", "display_type")
     def _check_not_negative(self):
-        for line in self.filtered(lambda line: not line.display_type):
+        # Service contracts only: OCA allows negative lines (discounts).
+        for line in self.filtered(
+            lambda line: not line.display_type
+            and line.contract_id._sci_service_contracts()
+        ):
             if line.quantity < 0 or line.price_unit < 0:
                 field = (
                     self._fields["quantity"]

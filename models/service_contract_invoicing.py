@@ -169,8 +169,9 @@ class ServiceContractInvoicing(models.AbstractModel):
 
     @api.model
     def _cron_create_invoices(self, limit=None):
-        """Scheduled action: invoice every due contract, dated today, up to
-        today plus the lead time set in the settings."""
+        """Scheduled action: invoice every due service contract, dated today,
+        up to today plus the lead time set in the settings; then the other
+        contracts with OCA's own invoicing."""
         today = fields.Date.context_today(self)
         lead_days = int(
             self.env["ir.config_parameter"]
@@ -210,6 +211,10 @@ class ServiceContractInvoicing(models.AbstractModel):
             invoicing_run.skipped_count,
             invoicing_run.failed_count,
         )
+        if not self.env.context.get("sci_skip_oca_cron"):
+            # The only active scheduled action: contracts that keep OCA's
+            # rules are invoiced by OCA's own code, as OCA's cron did.
+            self.env["contract.contract"]._sci_cron_invoice_oca_contracts()
         return result
 
     # === One batch ===

@@ -57,6 +57,7 @@ class ServiceContractCommon(AccountTestInvoicingCommon):
                 "name": f"Contract {partner.name}",
                 "partner_id": partner.id,
                 "contract_type": "sale",
+                "is_service_contract": True,
                 "journal_id": cls.sale_journal.id,
                 "date_start": date_start,
                 "invoice_period": invoice_period,

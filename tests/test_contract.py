@@ -165,8 +165,9 @@ class TestContract(ServiceContractCommon):
             contract.action_create_service_invoice()
         self.env["contract.contract"].cron_recurring_create_invoice()
         self.assertFalse(self._invoice_lines(contract))
-        # OCA's own button path skips it too
-        self.assertFalse(contract.recurring_create_invoice())
+        # OCA's own button path refuses it too, as Create Service Invoice does
+        with self.assertRaisesRegex(UserError, "change status is Open"):
+            contract.recurring_create_invoice()
         contract.action_lock()
         self.env["contract.contract"].cron_recurring_create_invoice()
         self.assertEqual(self._periods(contract)[0], ("2026-01-01", "2026-01-31"))

@@ -58,7 +58,12 @@ class TestInstall(TransactionCase):
 
     def test_menus_registered(self):
         self.assertTrue(self.env.ref("contract.menu_contract_contract_customer").action)
-        self.assertTrue(self.env.ref("contract.contract_cron_for_invoice").active)
+        # One scheduled action invoices contracts: the addon's (OCA's is
+        # deactivated at install, see test_one_owner).
+        self.assertFalse(self.env.ref("contract.contract_cron_for_invoice").active)
+        self.assertTrue(
+            self.env.ref(f"{MODULE}.service_contract_invoicing_cron").active
+        )
         own_menus = self.env["ir.model.data"].search(
             [("module", "=", MODULE), ("model", "=", "ir.ui.menu")]
         )

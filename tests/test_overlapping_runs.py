@@ -38,6 +38,7 @@ class TestOverlappingRuns(TransactionCase):
                 [
                     {
                         "name": f"Overlap {index}",
+                        "is_service_contract": True,
                         "partner_id": partner.id,
                         "company_id": company.id,
                         "journal_id": journal.id,

@@ -39,6 +39,7 @@ class TestServiceContractTours(HttpCase):
                 "name": f"Contract {partner_name}",
                 "partner_id": partner.id,
                 "contract_type": "sale",
+                "is_service_contract": True,
                 "company_id": cls.company.id,
                 "journal_id": cls.journal.id,
                 "date_start": cls.date_start,
