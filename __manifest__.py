@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["contract", "sale_stock"],
+    "depends": ["contract", "sale_management", "sale_stock"],
     "data": [
         "security/service_contract_invoicing_security.xml",
         "security/ir.model.access.csv",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, config
+from odoo.tools import SQL, config, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -189,7 +189,8 @@ class ServiceContractInvoicing(models.AbstractModel):
                     (
                         contract,
                         self.env._(
-                            "nothing due on or before %(date)s", date=invoice_to_date
+                            "nothing due on or before %(date)s",
+                            date=format_date(self.env, invoice_to_date),
                         ),
                     )
                 )

@@ -6,3 +6,4 @@ from . import test_shipment_invoicing
 from . import test_tours
 from . import test_security
 from . import test_service_ledger
+from . import test_app_ui
