@@ -412,7 +412,9 @@ class ContractContract(models.Model):
         invoice period", not the technical field labels."""
         env = self.env
         words = {
-            "contract_line_ids": env._("the contract lines (products, quantities, prices)"),
+            "contract_line_ids": env._(
+                "the contract lines (products, quantities, prices)"
+            ),
             "contract_line_fixed_ids": env._(
                 "the contract lines (products, quantities, prices)"
             ),

@@ -32,7 +32,7 @@ class TestAppMenus(TransactionCase):
             self.assertEqual(items.get(xmlid), sequence, xmlid)
         sales = self.env.ref(f"{MODULE}.menu_service_contract_sales")
         self.assertEqual(
-            set(sales.child_id.mapped("action").ids),
+            {menu.action.id for menu in sales.child_id},
             {
                 self.env.ref("sale.action_quotations_with_onboarding").id,
                 self.env.ref("sale.action_orders").id,
@@ -47,9 +47,7 @@ class TestAppMenus(TransactionCase):
 
     def test_sales_app_installed(self):
         """sale_management brings the Sales app (sale_stock alone hides it)."""
-        module = self.env["ir.module.module"].search(
-            [("name", "=", "sale_management")]
-        )
+        module = self.env["ir.module.module"].search([("name", "=", "sale_management")])
         self.assertEqual(module.state, "installed")
         self.assertTrue(self.env.ref("sale.sale_menu_root").active)
         self.assertIn(
@@ -77,7 +75,9 @@ class TestAppUi(ServiceContractCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.groups_id |= cls.env.ref(f"{MODULE}.group_service_contract_manager")
+        cls.env.user.groups_id |= cls.env.ref(
+            f"{MODULE}.group_service_contract_manager"
+        )
         # Demo contracts must not enter the wizard's counts.
         cls.env["contract.contract"].search([]).with_context(
             sci_skip_lock_check=True
@@ -110,7 +110,9 @@ class TestAppUi(ServiceContractCommon):
                 # What OCA's rounded monthly amount would give, for the record.
                 monthly = sum(contract.contract_line_ids.mapped("monthly_recurring"))
                 if period in ("quarter", "half_year", "year"):
-                    self.assertNotEqual(contract.currency_id.round(monthly * 12), annual)
+                    self.assertNotEqual(
+                        contract.currency_id.round(monthly * 12), annual
+                    )
 
     def test_amounts_each_line_rounded_as_invoiced(self):
         """Lines with unrounded subtotals: the period amount is what the
@@ -228,6 +230,7 @@ class TestAppUi(ServiceContractCommon):
         self.assertEqual(self._invoice_lines(contract).move_id, wizard.move_ids)
         invoices = wizard.action_view_invoices()
         self.assertEqual(invoices["name"], "Contract Invoices")
+        self.assertEqual(invoices["display_name"], "Contract Invoices")
         self.assertEqual(invoices["target"], "main")
         self.assertEqual(invoices["domain"], [("id", "in", wizard.move_ids.ids)])
 
@@ -309,12 +312,12 @@ class TestAppUi(ServiceContractCommon):
         settings.execute()
         self.assertTrue(cron.active)
         self.assertEqual(
-            self.env["ir.config_parameter"].get_param(
-                f"{MODULE}.invoice_lead_days"
-            ),
+            self.env["ir.config_parameter"].get_param(f"{MODULE}.invoice_lead_days"),
             "3",
         )
-        self.assertTrue(self.env["res.config.settings"].create({}).sci_invoicing_cron_active)
+        self.assertTrue(
+            self.env["res.config.settings"].create({}).sci_invoicing_cron_active
+        )
         action = settings.action_sci_open_invoicing_cron()
         self.assertEqual((action["res_model"], action["res_id"]), ("ir.cron", cron.id))
         arch = settings.get_view(view_type="form")["arch"]
@@ -370,9 +373,7 @@ class TestAppUi(ServiceContractCommon):
             group["uom_id"][0]: group["quantity"]
             for group in Entry.read_group(domain, ["quantity:sum"], ["uom_id"])
         }
-        self.assertEqual(
-            by_unit, {self.service.uom_id.id: 2.0, hours.uom_id.id: 5.0}
-        )
+        self.assertEqual(by_unit, {self.service.uom_id.id: 2.0, hours.uom_id.id: 5.0})
         by_customer = Entry.read_group(domain, ["quantity:sum"], ["partner_id"])
         self.assertEqual(sorted(group["quantity"] for group in by_customer), [2.0, 5.0])
         # Pivot rows: the contract or the shipment, never "None".
@@ -394,7 +395,9 @@ class TestDemoData(TransactionCase):
         )
         self.assertEqual(set(contracts.mapped("is_service_contract")), {True})
         self.assertEqual(contracts.user_id, self.env.ref("base.user_demo"))
-        self.assertNotIn("per month", " ".join(contracts.contract_line_ids.mapped("name")))
+        self.assertNotIn(
+            "per month", " ".join(contracts.contract_line_ids.mapped("name"))
+        )
         northwind = self.env.ref(f"{MODULE}.contract_demo_northwind_support")
         self.assertEqual(northwind.invoice_period, "year")
         self.assertEqual(northwind.amount_per_period, 8000.0)

@@ -357,7 +357,7 @@ class ContractInvoiceCreate(models.TransientModel):
         action["context"] = {"default_move_type": "out_invoice"}
         # The invoices of this run, not of the screen the wizard was opened
         # from: a breadcrumb of their own.
-        action["name"] = self.env._("Contract Invoices")
+        action["name"] = action["display_name"] = self.env._("Contract Invoices")
         action["target"] = "main"
         return action
 
