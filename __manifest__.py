@@ -13,7 +13,7 @@
     "maintainers": ["service-contract-invoicing"],
     "application": True,
     "installable": True,
-    "depends": ["contract", "sale_stock", "queue_job"],
+    "depends": ["contract", "sale_management", "sale_stock", "queue_job"],
     "pre_init_hook": "pre_init_hook",
     "data": [
         "security/service_contract_invoicing_security.xml",

@@ -8,7 +8,7 @@ from psycopg2.errors import LockNotAvailable
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .contract_line import MONTHS_PER_RULE, SERVICE_PERIOD_MONTHS, service_period
 
@@ -40,6 +40,16 @@ PERIODS_PER_YEAR = {
     "quarter": 4,
     "half_year": 2,
     "year": 1,
+}
+# OCA recurrence rule -> periods in a year (divided by the interval)
+RULE_PERIODS_PER_YEAR = {
+    "daily": 365,
+    "weekly": 52,
+    "monthly": 12,
+    "monthlylastday": 12,
+    "quarterly": 4,
+    "semesterly": 2,
+    "yearly": 1,
 }
 # Fields whose change alters what is invoiced: refused while the contract is
 # signed and Locked.
@@ -126,6 +136,13 @@ class ContractContract(models.Model):
         help="A signed contract is Locked. Open it to change its lines, prices, "
         "invoice period or dates, then lock it again. An Open contract is never "
         "invoiced.",
+    )
+    sci_is_locked = fields.Boolean(
+        string="Locked for Changes",
+        compute="_compute_sci_is_locked",
+        help="A signed and Locked (or cancelled) service contract: its lines, "
+        "prices, dates, customer and invoice period are read-only until it is "
+        "Open.",
     )
     signed_date = fields.Date(copy=False, readonly=True)
     cancel_reason = fields.Text(string="Cancellation Reason", copy=False)
@@ -253,24 +270,59 @@ class ContractContract(models.Model):
             )
 
     @api.depends(
+        "is_service_contract", "contract_type", "contract_state", "change_status"
+    )
+    def _compute_sci_is_locked(self):
+        for contract in self:
+            contract.sci_is_locked = (
+                contract.is_service_contract
+                and contract.contract_type == "sale"
+                and (
+                    contract.contract_state == "cancelled"
+                    or (
+                        contract.contract_state == "signed"
+                        and contract.change_status == "locked"
+                    )
+                )
+            )
+
+    @api.depends(
         "invoice_period",
+        "currency_id",
         "contract_line_ids.price_subtotal",
-        "contract_line_ids.monthly_recurring",
+        "contract_line_ids.recurring_rule_type",
+        "contract_line_ids.recurring_interval",
         "contract_line_ids.display_type",
         "contract_line_ids.is_canceled",
     )
     def _compute_amounts(self):
+        """Amount per Period: what one period invoices, each line rounded to
+        the currency as on the invoice. Annual Amount: each line's amount per
+        period times its periods in a year, rounded once at the end, so a
+        yearly 8,000.00 shows 8,000.00 (not OCA's rounded monthly amount x
+        12, 8,000.04)."""
         for contract in self:
-            lines = contract.contract_line_ids.filtered(
-                lambda line: not line.display_type and not line.is_canceled
-            )
             if contract.invoice_period == "none":
                 contract.amount_per_period = contract.annual_amount = 0.0
                 continue
-            contract.amount_per_period = sum(lines.mapped("price_subtotal"))
-            contract.annual_amount = contract.currency_id.round(
-                sum(lines.mapped("monthly_recurring")) * 12
+            currency = contract.currency_id
+            lines = contract.contract_line_ids.filtered(
+                lambda line: not line.display_type and not line.is_canceled
             )
+            per_period = annual = 0.0
+            for line in lines:
+                amount = currency.round(line.price_subtotal)
+                per_period += amount
+                annual += amount * contract._sci_line_periods_per_year(line)
+            contract.amount_per_period = currency.round(per_period)
+            contract.annual_amount = currency.round(annual)
+
+    @api.model
+    def _sci_line_periods_per_year(self, line):
+        """How many times a year ``line`` is invoiced (its own recurrence)."""
+        return RULE_PERIODS_PER_YEAR.get(line.recurring_rule_type, 12) / (
+            line.recurring_interval or 1
+        )
 
     def _compute_sci_ledger(self):
         Entry = self.env["service.ledger.entry"]
@@ -356,8 +408,8 @@ class ContractContract(models.Model):
                         "Contract %(contract)s: the End Date %(end)s is before the "
                         "Start Date %(start)s. Correct the End Date.",
                         contract=contract.display_name,
-                        end=contract.date_end,
-                        start=contract.date_start,
+                        end=format_date(self.env, contract.date_end),
+                        start=format_date(self.env, contract.date_start),
                     )
                 )
 
@@ -533,12 +585,7 @@ class ContractContract(models.Model):
                 contract.contract_state == "signed"
                 and contract.change_status == "locked"
             ):
-                labels = ", ".join(
-                    sorted(
-                        self._fields[name]._description_string(self.env)
-                        for name in blocked
-                    )
-                )
+                labels = self._sci_locked_field_labels(blocked)
                 if contract.contract_state == "cancelled":
                     raise UserError(
                         self.env._(
@@ -556,6 +603,48 @@ class ContractContract(models.Model):
                         fields=labels,
                     )
                 )
+
+    def _sci_locked_field_labels(self, field_names):
+        """What a user changed, in their words: "the contract lines and the
+        invoice period", not the technical field labels."""
+        env = self.env
+        words = {
+            "contract_line_ids": env._(
+                "the contract lines (products, quantities, prices)"
+            ),
+            "contract_line_fixed_ids": env._(
+                "the contract lines (products, quantities, prices)"
+            ),
+            "invoice_period": env._("the invoice period"),
+            "recurring_rule_type": env._("the invoice period"),
+            "recurring_interval": env._("the invoice period"),
+            "line_recurrence": env._("the invoice period"),
+            "recurring_invoicing_type": env._("the invoicing (pre-paid or in arrears)"),
+            "recurring_next_date": env._("the next invoice date"),
+            "date_start": env._("the start date"),
+            "date_end": env._("the end date"),
+            "partner_id": env._("the customer"),
+            "invoice_partner_id": env._("the invoice address"),
+            "pricelist_id": env._("the pricelist"),
+            "currency_id": env._("the currency"),
+            "manual_currency_id": env._("the currency"),
+            "journal_id": env._("the journal"),
+            "company_id": env._("the company"),
+            "fiscal_position_id": env._("the fiscal position"),
+        }
+        names = [name for name in words if name in field_names] + sorted(
+            name for name in field_names if name not in words
+        )
+        labels = []
+        for name in names:
+            label = words.get(name) or self._fields[name]._description_string(env)
+            if label not in labels:
+                labels.append(label)
+        if len(labels) == 1:
+            return labels[0]
+        return env._(
+            "%(items)s and %(last)s", items=", ".join(labels[:-1]), last=labels[-1]
+        )
 
     # === Status actions ===
 
@@ -1010,8 +1099,9 @@ class ContractContract(models.Model):
                     "Contract %(contract)s is not due: its next invoice date "
                     "%(date)s is after the working date %(today)s.",
                     contract=self.display_name,
-                    date=self.recurring_next_date or self.env._("(none)"),
-                    today=invoice_to_date,
+                    date=format_date(self.env, self.recurring_next_date)
+                    or self.env._("(none)"),
+                    today=format_date(self.env, invoice_to_date),
                 )
             )
         result = self.env["service.contract.invoicing"].run(

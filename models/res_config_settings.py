@@ -1,6 +1,6 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .stock_move import OFFER_BEFORE_INSTALL_PARAM
 
@@ -52,9 +52,44 @@ class ResConfigSettings(models.TransientModel):
         "Get Shipment Lines and Shipments to Invoice.",
     )
 
+    sci_invoicing_cron_active = fields.Boolean(
+        string="Invoice Contracts Every Day",
+        help="Activates the scheduled action Create Contract Invoices.",
+    )
+
+
+    @api.model
+    def _sci_invoicing_cron(self):
+        """The scheduled action that invoices the service contracts."""
+        return self.env.ref(
+            "service_contract_invoicing.service_contract_invoicing_cron",
+            raise_if_not_found=False,
+        )
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        cron = self._sci_invoicing_cron()
+        res["sci_invoicing_cron_active"] = bool(cron and cron.active)
+        return res
+
     def set_values(self):
         before = self.env["stock.move"]._sci_offer_before_install()
         res = super().set_values()
         if self.env["stock.move"]._sci_offer_before_install() != before:
             self.env["stock.move"]._sci_recompute_before_install()
+        cron = self._sci_invoicing_cron()
+        if cron and cron.active != self.sci_invoicing_cron_active:
+            cron.active = self.sci_invoicing_cron_active
         return res
+
+    def action_sci_open_invoicing_cron(self):
+        cron = self._sci_invoicing_cron()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "ir.cron",
+            "res_id": cron.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "name": cron.name,
+        }

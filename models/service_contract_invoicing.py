@@ -21,7 +21,7 @@ from psycopg2 import OperationalError
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL, config
+from odoo.tools import SQL, config, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -351,7 +351,8 @@ class ServiceContractInvoicing(models.AbstractModel):
                     (
                         contract,
                         self.env._(
-                            "nothing due on or before %(date)s", date=invoice_to_date
+                            "nothing due on or before %(date)s",
+                            date=format_date(self.env, invoice_to_date),
                         ),
                     )
                 )

@@ -59,6 +59,8 @@ COPIED_FIELDS = (
     "company_id",
 )
 SIGNED_FIELDS = ("quantity", "amount_currency", "amount")
+# Database sequence of the entry numbers (Business Central's Entry No.).
+ENTRY_NUMBER_SEQUENCE = "service_ledger_entry_number_seq"
 
 
 class ServiceLedgerEntry(models.Model):
@@ -66,6 +68,21 @@ class ServiceLedgerEntry(models.Model):
     _description = "Service Ledger Entry"
     _order = "date desc, id desc"
 
+    entry_number = fields.Integer(
+        string="Entry No.",
+        readonly=True,
+        copy=False,
+        index=True,
+        aggregator=None,
+        help="Number of the entry, given in the order the entries are written.",
+    )
+    source_name = fields.Char(
+        string="Contract / Shipment",
+        compute="_compute_source_name",
+        store=True,
+        help="The contract the entry belongs to or, for a shipment invoiced "
+        "without a contract, the transfer.",
+    )
     date = fields.Date(
         string="Posting Date",
         required=True,
@@ -241,8 +258,33 @@ class ServiceLedgerEntry(models.Model):
         "mark the invoice's entries reversed: it is a posting of its own.",
     )
 
+    _sql_constraints = [
+        (
+            "entry_number_uniq",
+            "UNIQUE(entry_number)",
+            "A service ledger entry number is used once.",
+        ),
+    ]
+
     def init(self):
         res = super().init()
+        # Entry numbers: one database sequence; entries written before the
+        # number existed are numbered once, in the order they were written.
+        self.env.cr.execute(
+            SQL(
+                "CREATE SEQUENCE IF NOT EXISTS %s",
+                SQL.identifier(ENTRY_NUMBER_SEQUENCE),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE service_ledger_entry e SET entry_number = n.number "
+                "FROM (SELECT id, nextval(%s) AS number FROM ("
+                "SELECT id FROM service_ledger_entry WHERE entry_number IS NULL "
+                "ORDER BY id) todo) n WHERE e.id = n.id",
+                ENTRY_NUMBER_SEQUENCE,
+            )
+        )
         # One live posting per invoice line and type: a reset invoice line
         # posted again gets a new entry once the old one is reversed.
         self.env.cr.execute(
@@ -265,6 +307,13 @@ class ServiceLedgerEntry(models.Model):
         )
         return res
 
+    @api.depends("contract_id", "picking_id")
+    def _compute_source_name(self):
+        for entry in self:
+            entry.source_name = (
+                entry.contract_id.display_name or entry.picking_id.name or False
+            )
+
     @api.depends("ref", "product_id", "entry_type")
     def _compute_display_name(self):
         types = dict(self._fields["entry_type"]._description_selection(self.env))
@@ -279,11 +328,48 @@ class ServiceLedgerEntry(models.Model):
                 if part
             )
 
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """Quantities of different units are never added up: a group holding
+        several units shows no quantity total (group by Unit to see them)."""
+        if not any(spec.split(":")[0] == "quantity" for spec in fields):
+            return super().read_group(
+                domain, fields, groupby, offset, limit, orderby, lazy
+            )
+        groups = super().read_group(
+            domain,
+            [*fields, "sci_unit_count:count_distinct(uom_id)"],
+            groupby,
+            offset,
+            limit,
+            orderby,
+            lazy,
+        )
+        for group in groups:
+            if group.pop("sci_unit_count", 0) > 1:
+                group["quantity"] = False
+        return groups
+
     # === Append only ===
 
     @api.model_create_multi
     def create(self, vals_list):
         self._sci_check_internal()
+        # The numbers of the whole batch in one query.
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                ENTRY_NUMBER_SEQUENCE,
+                len(vals_list),
+            )
+        )
+        numbers = [row[0] for row in self.env.cr.fetchall()]
+        vals_list = [
+            dict(vals, entry_number=number)
+            for vals, number in zip(vals_list, numbers, strict=True)
+        ]
         return super().create(vals_list)
 
     def write(self, vals):

@@ -135,8 +135,12 @@ class TestContractInvoiceCreate(ServiceContractCommon):
                 ("2026-03-15", "2026-05-14"),
             ],
         )
-        with self.assertRaisesRegex(UserError, "No customer contract matches"):
-            self._run(posting_date=date(2026, 3, 20), invoice_to_date=date(2026, 3, 20))
+        # Nothing left: an empty result saying why, not an error.
+        wizard = self._run(
+            posting_date=date(2026, 3, 20), invoice_to_date=date(2026, 3, 20)
+        )
+        self.assertFalse(wizard.move_ids)
+        self.assertIn("no customer contract matches", wizard.result_message)
         self.assertEqual(len(self._invoice_lines(contract)), 3)
 
     def test_combine_groups_exactly_compatible_contracts(self):
@@ -237,12 +241,13 @@ class TestContractInvoiceCreate(ServiceContractCommon):
 
     def test_bad_input(self):
         self._create_contract(date_start="2026-01-01")
-        with self.assertRaisesRegex(UserError, "No customer contract matches"):
-            self._run(
-                posting_date=date(2026, 1, 2),
-                invoice_to_date=date(2026, 1, 2),
-                partner_ids=self.customer_b,
-            )
+        wizard = self._run(
+            posting_date=date(2026, 1, 2),
+            invoice_to_date=date(2026, 1, 2),
+            partner_ids=self.customer_b,
+        )
+        self.assertFalse(wizard.move_ids)
+        self.assertIn("no customer contract matches", wizard.result_message)
         with self.assertRaisesRegex(UserError, "Tick the confirmation box"):
             self._run(posting_date=date(2026, 3, 2), invoice_to_date=date(2026, 1, 2))
         self.env.company.fiscalyear_lock_date = date(2026, 2, 28)

@@ -11,8 +11,11 @@ from .test_shipment_invoicing import TestShipmentInvoicingBase
 
 @tagged("post_install", "-at_install")
 class TestServiceContractTours(HttpCase):
-    """Contracts of the admin's company, due for invoicing: their next invoice
-    date is 40 days ago. The tours open them in the web client."""
+    """Service contracts of the admin's company, due for invoicing: their next
+    invoice date is 40 days ago. The tours open them in the web client, at
+    1440 px wide unless a test says otherwise."""
+
+    browser_size = "1440x900"
 
     @classmethod
     def setUpClass(cls):
@@ -69,24 +72,46 @@ class TestServiceContractTours(HttpCase):
             .move_id
         )
 
+    def test_app_menu_tour(self):
+        self.start_tour("/odoo", "sci_app_menu", login="admin")
+
     def test_lock_and_invoice_tour(self):
+        """Locked: read-only; Open: the price is changed; Locked again and
+        invoiced at the new price."""
         contract = self._create_contract("Tourlock Customer Ltd")
-        contract.action_open_changes()
+        self.assertEqual(contract.change_status, "locked")
         next_date = contract.recurring_next_date
         self.assertEqual(next_date, self.date_start)
         self.start_tour("/odoo", "service_contract_lock_and_invoice", login="admin")
         contract.invalidate_recordset()
         self.assertEqual(contract.change_status, "locked")
+        self.assertEqual(contract.contract_line_ids.price_unit, 120.0)
         invoices = self._invoices(contract)
         self.assertTrue(invoices)
         self.assertEqual(set(invoices.mapped("state")), {"draft"})
         self.assertEqual(invoices.partner_id, contract.partner_id)
+        self.assertEqual(
+            set(
+                invoices.invoice_line_ids.filtered("contract_line_id").mapped(
+                    "price_unit"
+                )
+            ),
+            {120.0},
+        )
         self.assertGreater(contract.recurring_next_date, next_date)
         self.assertGreater(
             contract.recurring_next_date, fields.Date.context_today(contract)
         )
 
     def test_invoice_batch_tour(self):
+        """Preview then Create Invoices, at 1440 px."""
+        self._check_invoice_batch_tour()
+
+    def test_invoice_batch_tour_1920(self):
+        self.browser_size = "1920x1080"
+        self._check_invoice_batch_tour()
+
+    def _check_invoice_batch_tour(self):
         alpha = self._create_contract("Tourbatch Alpha Ltd")
         beta = self._create_contract("Tourbatch Beta Ltd")
         last_move = self.env["account.move"].search([], order="id desc", limit=1)

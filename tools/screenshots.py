@@ -32,7 +32,7 @@ WIDTH, HEIGHT = 1440, 900
 # The web client is idle: no RPC under way, no blocked UI.
 IDLE = "!document.querySelector('.o_loading_indicator, .o_blockUI')"
 ERROR = ".o_error_dialog, .o_dialog .modal-title.text-danger"
-CONTRACTS = "/odoo/action-contract.action_customer_contract"
+CONTRACTS = "/odoo/service-contracts"
 
 
 class Odoo:

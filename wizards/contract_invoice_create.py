@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class ContractInvoiceCreate(models.TransientModel):
@@ -89,6 +90,10 @@ class ContractInvoiceCreate(models.TransientModel):
         comodel_name="account.move", string="Invoices", readonly=True
     )
     invoiced_contract_count = fields.Integer(readonly=True)
+    result_message = fields.Char(
+        readonly=True,
+        help="Why the run found nothing to invoice, shown above the result.",
+    )
     invoice_count = fields.Integer(compute="_compute_summary")
     skipped_count = fields.Integer(compute="_compute_summary")
     failed_count = fields.Integer(compute="_compute_summary")
@@ -150,16 +155,22 @@ class ContractInvoiceCreate(models.TransientModel):
         """Contracts the filters select with a next invoice date on or before
         the invoice-to date; the engine tells which it skips and why."""
         self.ensure_one()
-        companies = self.company_ids or self.env.companies
-        domain = [
-            ("contract_type", "=", "sale"),
-            ("company_id", "in", companies.ids),
+        return self._contract_filter_domain() + [
             "|",
             "&",
             ("recurring_next_date", "!=", False),
             ("recurring_next_date", "<=", self.invoice_to_date),
             # Shown (and invoiced when asked) whatever their next date.
             ("sci_has_period_gaps", "=", True),
+        ]
+
+    def _contract_filter_domain(self):
+        """Contracts the filters select, whatever their next invoice date."""
+        self.ensure_one()
+        companies = self.company_ids or self.env.companies
+        domain = [
+            ("contract_type", "=", "sale"),
+            ("company_id", "in", companies.ids),
         ]
         if self.partner_ids:
             domain.append(("partner_id", "child_of", self.partner_ids.ids))
@@ -197,22 +208,16 @@ class ContractInvoiceCreate(models.TransientModel):
                     "The Invoice-to Date %(to)s is before the period of the "
                     "posting date %(posting)s. Tick the confirmation box if this "
                     "is intended.",
-                    to=self.invoice_to_date,
-                    posting=self.posting_date,
+                    to=format_date(self.env, self.invoice_to_date),
+                    posting=format_date(self.env, self.posting_date),
                 )
             )
         contracts = self.env["contract.contract"].search(
             self._contract_domain(), order="id"
         )
-        if not contracts:
-            raise UserError(
-                self.env._(
-                    "No customer contract matches the filters with a next invoice "
-                    "date on or before %(date)s.",
-                    date=self.invoice_to_date,
-                )
-            )
         dry_run = self.run_action == "preview"
+        if not contracts:
+            return self._show_nothing_due(dry_run)
         if dry_run:
             result = self.env["service.contract.invoicing"].run(
                 contracts,
@@ -267,6 +272,54 @@ class ContractInvoiceCreate(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _show_nothing_due(self, dry_run, limit=80):
+        """Nothing is due: an empty result saying why, with the reason each
+        contract the filters select (the first ``limit``) is not due."""
+        contracts = self.env["contract.contract"].search(
+            self._contract_filter_domain() + [("contract_state", "!=", "cancelled")],
+            order="recurring_next_date, id",
+            limit=limit,
+        )
+        lines = []
+        for contract in contracts:
+            reason = contract._sci_not_invoiceable_reason()
+            if not reason and contract.recurring_next_date:
+                reason = self.env._(
+                    "next invoice date %(date)s is after the Invoice-to Date",
+                    date=format_date(self.env, contract.recurring_next_date),
+                )
+            lines.append(
+                {
+                    "contract_id": contract.id,
+                    "currency_id": contract.currency_id.id,
+                    "status": "skipped",
+                    "reason": reason or self.env._("no next invoice date"),
+                }
+            )
+        self.write(
+            {
+                "state": "done",
+                "result_action": "preview" if dry_run else "create",
+                "line_ids": [fields.Command.clear()]
+                + [fields.Command.create(vals) for vals in lines],
+                "move_ids": [fields.Command.clear()],
+                "invoiced_contract_count": 0,
+                "result_message": self.env._(
+                    "Nothing to invoice: no customer contract matches the filters "
+                    "with a next invoice date on or before %(date)s.",
+                    date=format_date(self.env, self.invoice_to_date),
+                ),
+            }
+        )
+        return self._reopen()
+
+    def action_create_from_preview(self):
+        """Create Invoices straight from the preview, with the same filters
+        and dates."""
+        self.ensure_one()
+        self.run_action = "create"
+        return self.action_run()
 
     def _write_result(self, result, dry_run):
         move_by_contract = {}
@@ -328,6 +381,7 @@ class ContractInvoiceCreate(models.TransientModel):
                 "line_ids": [fields.Command.clear()]
                 + [fields.Command.create(vals) for vals in lines],
                 "move_ids": [fields.Command.set(result.moves.ids)],
+                "result_message": False,
                 "invoiced_contract_count": len(result.invoiced_contract_ids)
                 if not dry_run
                 else len({item["contract"].id for item in result.preview}),
@@ -352,6 +406,7 @@ class ContractInvoiceCreate(models.TransientModel):
                 "state": "draft",
                 "line_ids": [fields.Command.clear()],
                 "invoicing_run_id": False,
+                "result_message": False,
             }
         )
         return self._reopen()
@@ -363,6 +418,10 @@ class ContractInvoiceCreate(models.TransientModel):
         )
         action["domain"] = [("id", "in", self.move_ids.ids)]
         action["context"] = {"default_move_type": "out_invoice"}
+        # The invoices of this run, not of the screen the wizard was opened
+        # from: a breadcrumb of their own.
+        action["name"] = action["display_name"] = self.env._("Contract Invoices")
+        action["target"] = "main"
         return action
 
 
@@ -375,8 +434,13 @@ class ContractInvoiceCreateLine(models.TransientModel):
         comodel_name="contract.invoice.create", required=True, ondelete="cascade"
     )
     contract_id = fields.Many2one(comodel_name="contract.contract", readonly=True)
-    partner_id = fields.Many2one(related="contract_id.partner_id")
+    partner_id = fields.Many2one(related="contract_id.partner_id", string="Customer")
     contract_line_id = fields.Many2one(comodel_name="contract.line", readonly=True)
+    contract_line_name = fields.Text(
+        related="contract_line_id.name",
+        string="Contract Line",
+        help="The description of the contract line invoiced.",
+    )
     period_start = fields.Date(string="Period From", readonly=True)
     period_end = fields.Date(string="Period To", readonly=True)
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)

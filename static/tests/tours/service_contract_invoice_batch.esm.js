@@ -3,23 +3,38 @@
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
+const RESULT = ".modal .o_field_widget[name='line_ids']";
+
+/** The Status and Reason columns are inside the dialog and wide enough to read. */
+function checkColumnsVisible() {
+    const dialog = document.querySelector(".modal .modal-content").getBoundingClientRect();
+    for (const name of ["status", "contract_id", "partner_id", "reason"]) {
+        const header = document.querySelector(`${RESULT} th[data-name='${name}']`);
+        if (!header) {
+            throw new Error(`column ${name} is missing`);
+        }
+        const box = header.getBoundingClientRect();
+        if (box.left < dialog.left - 1 || box.right > dialog.right + 1 || box.width < 70) {
+            throw new Error(
+                `column ${name} is cut off: ${box.left}-${box.right} (${box.width}px) in a dialog ${dialog.left}-${dialog.right}`
+            );
+        }
+    }
+}
+
 registry.category("web_tour.tours").add("service_contract_invoice_batch", {
     steps: () => [
         stepUtils.showAppsMenuItem(),
         {
-            content: "Open Invoicing",
-            trigger: ".o_app[data-menu-xmlid='account.menu_finance']",
-            run: "click",
-        },
-        {
-            content: "Open the Customers menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='account.menu_finance_receivables']",
+            content: "Open the Service Contracts app",
+            trigger:
+                ".o_app[data-menu-xmlid='service_contract_invoicing.menu_service_contract_root']",
             run: "click",
         },
         {
             content: "Open Create Contract Invoices",
             trigger:
-                ".dropdown-item[data-menu-xmlid='service_contract_invoicing.menu_contract_invoice_create']",
+                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_contract_invoice_create']",
             run: "click",
         },
         {
@@ -52,33 +67,25 @@ registry.category("web_tour.tours").add("service_contract_invoice_batch", {
             trigger: ".modal .alert-info:contains('Preview only')",
         },
         {
-            content: "The customer's contract would be invoiced",
-            trigger:
-                ".modal .o_field_widget[name='line_ids'] .o_data_row:contains('Tourbatch Alpha Ltd'):contains('Would be invoiced')",
+            content: "The customer's contract would be invoiced, its line without a date prefix",
+            trigger: `${RESULT} .o_data_row:contains('Tourbatch Alpha Ltd'):contains('Would be invoiced') td[name='contract_line_name']:contains('Maintenance'):not(:contains('-'))`,
+        },
+        {
+            content: "The customer column is named Customer",
+            trigger: `${RESULT} th[data-name='partner_id']:contains('Customer')`,
+        },
+        {
+            content: "Status, Contract, Customer and Reason are readable",
+            trigger: `${RESULT} th[data-name='reason']`,
+            run: checkColumnsVisible,
         },
         {
             content: "The other customer is not in the preview",
-            trigger:
-                ".modal .o_field_widget[name='line_ids']:not(:contains('Tourbatch Beta Ltd'))",
+            trigger: `${RESULT}:not(:contains('Tourbatch Beta Ltd'))`,
         },
         {
-            content: "Back to the filters",
-            trigger: ".modal-footer button[name='action_back']",
-            run: "click",
-        },
-        {
-            content: "The filter is kept",
-            trigger: ".modal .o_field_widget[name='partner_ids'] .o_tag:contains('Tourbatch Alpha Ltd')",
-        },
-        {
-            content: "Choose Create Invoices",
-            trigger:
-                ".modal .o_field_widget[name='run_action'] .o_radio_item:has(label:contains('Create Invoices')) input",
-            run: "click",
-        },
-        {
-            content: "Confirm",
-            trigger: ".modal-footer button[name='action_run']",
+            content: "Create Invoices straight from the preview",
+            trigger: ".modal-footer button[name='action_create_from_preview']",
             run: "click",
         },
         {
@@ -87,8 +94,7 @@ registry.category("web_tour.tours").add("service_contract_invoice_batch", {
         },
         {
             content: "The contract is invoiced, on an invoice",
-            trigger:
-                ".modal .o_field_widget[name='line_ids'] .o_data_row:contains('Tourbatch Alpha Ltd'):contains('Invoiced')",
+            trigger: `${RESULT} .o_data_row:contains('Tourbatch Alpha Ltd'):contains('Invoiced')`,
         },
         {
             content: "View Invoices",
@@ -103,6 +109,14 @@ registry.category("web_tour.tours").add("service_contract_invoice_batch", {
         {
             content: "Only that invoice",
             trigger: ".o_list_view:not(:has(.o_data_row:contains('Tourbatch Beta Ltd')))",
+        },
+        {
+            content: "The breadcrumb names the run's invoices",
+            trigger: ".o_breadcrumb .active:contains('Contract Invoices')",
+        },
+        {
+            content: "and nothing else (not the screen the wizard came from)",
+            trigger: ".o_breadcrumb:not(:has(.breadcrumb-item))",
         },
     ],
 });

@@ -3,22 +3,15 @@
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
+const LINES = ".o_form_view .o_field_widget[name='contract_line_fixed_ids']";
+
 registry.category("web_tour.tours").add("service_contract_lock_and_invoice", {
     steps: () => [
         stepUtils.showAppsMenuItem(),
         {
-            content: "Open Invoicing",
-            trigger: ".o_app[data-menu-xmlid='account.menu_finance']",
-            run: "click",
-        },
-        {
-            content: "Open the Customers menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='account.menu_finance_receivables']",
-            run: "click",
-        },
-        {
-            content: "Open Customer Contracts",
-            trigger: ".dropdown-item[data-menu-xmlid='contract.menu_contract_contract_customer']",
+            content: "Open the Service Contracts app",
+            trigger:
+                ".o_app[data-menu-xmlid='service_contract_invoicing.menu_service_contract_root']",
             run: "click",
         },
         {
@@ -27,8 +20,52 @@ registry.category("web_tour.tours").add("service_contract_lock_and_invoice", {
             run: "click",
         },
         {
+            content: "The form says the contract is Locked",
+            trigger: ".o_form_view .alert:contains('This contract is Locked')",
+        },
+        {
+            content: "Locked: the customer cannot be changed",
+            trigger: ".o_form_view .o_field_widget[name='partner_id'].o_readonly_modifier",
+        },
+        {
+            content: "Locked: the start date cannot be changed",
+            trigger: ".o_form_view .o_field_widget[name='date_start'].o_readonly_modifier",
+        },
+        {
+            content: "Locked: the lines are read-only (no Add a line)",
+            trigger: `${LINES}.o_readonly_modifier:not(:has(.o_field_x2many_list_row_add))`,
+        },
+        {
+            content: "Open the contract for changes",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_open_changes']",
+            run: "click",
+        },
+        {
             content: "The contract is Open for changes",
             trigger: ".o_form_view .ribbon:contains('Open')",
+        },
+        {
+            content: "Open: the customer can be changed",
+            trigger: ".o_form_view .o_field_widget[name='partner_id']:not(.o_readonly_modifier) input",
+        },
+        {
+            content: "Open: edit the line's price",
+            trigger: `${LINES} .o_data_row td[name='price_unit']`,
+            run: "click",
+        },
+        {
+            content: "Type the new price",
+            trigger: `${LINES} .o_data_row .o_field_widget[name='price_unit'] input`,
+            run: "edit 120",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved",
         },
         {
             content: "Create Service Invoice on an Open contract",
@@ -48,6 +85,10 @@ registry.category("web_tour.tours").add("service_contract_lock_and_invoice", {
         {
             content: "Locked: the Open ribbon is gone and Open is offered",
             trigger: ".o_form_view:not(:has(.ribbon:contains('Open'))) .o_form_statusbar button[name='action_open_changes']",
+        },
+        {
+            content: "Locked again: the lines are read-only",
+            trigger: `${LINES}.o_readonly_modifier`,
         },
         {
             content: "Create Service Invoice on the Locked contract",

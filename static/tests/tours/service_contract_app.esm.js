@@ -1,0 +1,61 @@
+/* Copyright 2026 Service Contract Invoicing contributors
+ * License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
+
+const SCI = "service_contract_invoicing";
+
+registry.category("web_tour.tours").add("sci_app_menu", {
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Service Contracts app",
+            trigger: `.o_app[data-menu-xmlid='${SCI}.menu_service_contract_root']`,
+            run: "click",
+        },
+        {
+            content: "The app opens on its contracts",
+            trigger: ".o_breadcrumb .active:contains('Service Contracts')",
+        },
+        {
+            content: "The contract list shows the amounts",
+            trigger: ".o_list_view th[data-name='annual_amount']",
+        },
+        {
+            content: "Create Contract Invoices is in the app",
+            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_contract_invoice_create']`,
+        },
+        {
+            content: "Service Ledger Entries is in the app",
+            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.service_ledger_entry_menu']`,
+        },
+        {
+            content: "Open the Sales Orders menu",
+            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_sales']`,
+            run: "click",
+        },
+        {
+            content: "Open the sales orders",
+            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.menu_service_contract_sale_orders']`,
+            run: "click",
+        },
+        {
+            content: "The sales orders list opens",
+            trigger: ".o_breadcrumb .active:contains('Sales Orders')",
+        },
+        {
+            content: "Open Configuration",
+            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_config']`,
+            run: "click",
+        },
+        {
+            content: "Open the contract templates",
+            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.menu_service_contract_templates']`,
+            run: "click",
+        },
+        {
+            content: "Still in the Service Contracts app",
+            trigger: ".o_main_navbar .o_menu_brand:contains('Service Contracts')",
+        },
+    ],
+});
