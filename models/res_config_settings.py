@@ -57,7 +57,6 @@ class ResConfigSettings(models.TransientModel):
         help="Activates the scheduled action Create Contract Invoices.",
     )
 
-
     @api.model
     def _sci_invoicing_cron(self):
         """The scheduled action that invoices the service contracts."""

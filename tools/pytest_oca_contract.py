@@ -7,25 +7,7 @@ them ("OCA's tests that do not apply")."""
 OCA_TESTS = "odoo.addons.contract.tests."
 
 # test id (module.Class.method under odoo.addons.contract.tests) -> reason
-DESELECTED = {
-    f"test_contract.TestContract.{name}": (
-        "anchored invoice periods still apply to every contract line; they are "
-        "scoped to service contracts by issue 10 item 3 (periods branch): "
-        "remove this entry when it is merged"
-    )
-    for name in (
-        "test_contract",
-        "test_contract_quarterly_post_paid",
-        "test_contract_quarterly_pre_paid",
-        "test_contract_semesterly_post_paid",
-        "test_contract_semesterly_pre_paid",
-        "test_contract_yearly_post_paid",
-        "test_contract_yearly_pre_paid",
-        "test_get_period_to_invoice_monthly_post_paid_2",
-        "test_get_period_to_invoice_monthly_pre_paid_2",
-        "test_next_invoicing_period",
-    )
-}
+DESELECTED = {}
 
 
 def _test_id(item):
