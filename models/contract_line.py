@@ -292,7 +292,11 @@ class ContractLine(models.Model):
         # A contract invoiced by no period has no next invoice date.
         return super(
             ContractLine,
-            self.filtered(lambda line: line.contract_id.invoice_period != "none"),
+            # Section and note lines (but recurring notes) have no period.
+            self.filtered(
+                lambda line: line.contract_id.invoice_period != "none"
+                and (not line.display_type or line.is_recurring_note)
+            ),
         )._check_recurring_next_date_recurring_invoices()
 
     @api.model_create_multi

@@ -280,9 +280,9 @@ class ServiceContractInvoicing(models.AbstractModel):
                     "the posting date %(date)s is inside a locked accounting "
                     "period of %(company)s (locked up to %(lock)s): choose a "
                     "later posting date",
-                    date=posting_date,
+                    date=format_date(self.env, posting_date),
                     company=contract.company_id.name,
-                    lock=violated[-1][0],
+                    lock=format_date(self.env, violated[-1][0]),
                 )
         return reasons
 
@@ -572,7 +572,9 @@ class ServiceContractInvoicing(models.AbstractModel):
             periods[line].append(period)
         date_format = self._date_format(plan["contract"].partner_id.lang)
         vals_list = []
-        for line in plan["invoice_lines"]:
+        # Lines OCA selects, then those only a gap brings (not due otherwise).
+        lines = plan["invoice_lines"] | self.env["contract.line"].concat(*periods)
+        for line in lines:
             if line in periods:
                 dated_line = line.with_context(sci_date_format=date_format)
                 vals_list += [

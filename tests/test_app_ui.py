@@ -25,11 +25,18 @@ class TestAppMenus(TransactionCase):
         for xmlid, sequence in {
             f"{MODULE}.menu_service_contract_contracts": 10,
             f"{MODULE}.menu_contract_invoice_create": 20,
-            f"{MODULE}.service_ledger_entry_menu": 50,
+            f"{MODULE}.menu_service_contract_reporting": 50,
             f"{MODULE}.menu_service_contract_sales": 70,
             f"{MODULE}.menu_service_contract_config": 100,
         }.items():
             self.assertEqual(items.get(xmlid), sequence, xmlid)
+        reporting = self.env.ref(f"{MODULE}.menu_service_contract_reporting")
+        for xmlid in (
+            "service_ledger_entry_menu",
+            "menu_contract_invoicing_run",
+            "menu_contract_revenue",
+        ):
+            self.assertEqual(self.env.ref(f"{MODULE}.{xmlid}").parent_id, reporting)
         sales = self.env.ref(f"{MODULE}.menu_service_contract_sales")
         self.assertEqual(
             {menu.action.id for menu in sales.child_id},
@@ -161,7 +168,7 @@ class TestAppUi(ServiceContractCommon):
         self.assertEqual(contract.contract_line_ids.price_unit, 120.0)
         contract.action_lock()
         self.assertTrue(contract.sci_is_locked)
-        oca_contract = self._create_contract(sign=False)
+        oca_contract = self._create_contract(sign=False, is_service_contract=False)
         oca_contract.contract_state = "signed"
         oca_contract.change_status = "locked"
         self.assertFalse(oca_contract.is_service_contract)

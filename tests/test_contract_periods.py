@@ -50,7 +50,7 @@ class TestContractPeriods(ServiceContractCommon):
         )
         with freeze_time("2026-01-30"):
             with self.assertRaisesRegex(
-                UserError, "2026-01-31 is after the working date 2026-01-30"
+                UserError, "01/31/2026 is after the working date 01/30/2026"
             ):
                 contract.action_create_service_invoice()
         with freeze_time("2026-01-31"):

@@ -41,6 +41,8 @@ class TestConcurrencyNotAFailure(TransactionCase):
                 [
                     {
                         "name": f"Never Lose {index}",
+                        "contract_type": "sale",
+                        "is_service_contract": True,
                         "partner_id": partner.id,
                         "company_id": company.id,
                         "journal_id": journal.id,

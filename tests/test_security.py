@@ -3,7 +3,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 from .common import ServiceContractCommon
@@ -140,15 +140,19 @@ class TestSecurity(ServiceContractCommon):
 
     def test_menus(self):
         visible = self.env["ir.ui.menu"].with_user(self.sc_user)._visible_menu_ids()
-        for xmlid in (
-            "contract.menu_contract_contract_customer",
-            "service_contract_invoicing.menu_contract_invoice_create",
+        for xmlid, parent in (
+            (
+                "contract.menu_contract_contract_customer",
+                "account.menu_finance_receivables",
+            ),
+            (
+                "service_contract_invoicing.menu_contract_invoice_create",
+                "service_contract_invoicing.menu_service_contract_root",
+            ),
         ):
             with self.subTest(menu=xmlid):
                 menu = self.env.ref(xmlid)
-                self.assertEqual(
-                    menu.parent_id, self.env.ref("account.menu_finance_receivables")
-                )
+                self.assertEqual(menu.parent_id, self.env.ref(parent))
                 self.assertIn(menu.id, visible)
         # Shipments to Invoice: in the Service Contracts app, the lines of
         # the user's companies left to invoice.
@@ -300,8 +304,10 @@ class TestSecurity(ServiceContractCommon):
                 "company_ids": [Command.set(self.company_b.ids)],
             }
         )
-        with self.assertRaisesRegex(UserError, "No customer contract"):
-            wizard.action_run()
+        wizard.action_run()
+        # Nothing due there: an empty result, no invoice.
+        self.assertFalse(wizard.move_ids)
+        self.assertIn("Nothing to invoice", wizard.result_message)
         self.assertFalse(self._invoice_lines(self.contract_b))
         # A user of both companies invoices both when working in both.
         both = self._create_user(

@@ -47,7 +47,7 @@ registry.category("web_tour.tours").add("sci_contract_revenue_schedule", {
         {
             content: "Open the Prepaid Revenue menu",
             trigger:
-                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_contract_revenue']",
+                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_service_contract_reporting']",
             run: "click",
         },
         {
@@ -83,7 +83,7 @@ registry.category("web_tour.tours").add("sci_contract_revenue_schedule", {
         {
             content: "Open the Prepaid Revenue menu again",
             trigger:
-                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_contract_revenue']",
+                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_service_contract_reporting']",
             run: "click",
         },
         {

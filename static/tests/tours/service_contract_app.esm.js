@@ -26,8 +26,13 @@ registry.category("web_tour.tours").add("sci_app_menu", {
             trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_contract_invoice_create']`,
         },
         {
-            content: "Service Ledger Entries is in the app",
-            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.service_ledger_entry_menu']`,
+            content: "Open the Reporting menu",
+            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_reporting']`,
+            run: "click",
+        },
+        {
+            content: "Service Ledger Entries is in its Reporting menu",
+            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.service_ledger_entry_menu']`,
         },
         {
             content: "Open the Sales Orders menu",
