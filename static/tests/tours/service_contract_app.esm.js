@@ -26,13 +26,8 @@ registry.category("web_tour.tours").add("sci_app_menu", {
             trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_contract_invoice_create']`,
         },
         {
-            content: "Open the Reporting menu",
+            content: "Reporting (Service Ledger Entries, runs, prepaid revenue) is in the app",
             trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_reporting']`,
-            run: "click",
-        },
-        {
-            content: "Service Ledger Entries is in its Reporting menu",
-            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.service_ledger_entry_menu']`,
         },
         {
             content: "Open the Sales Orders menu",
