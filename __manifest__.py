@@ -24,6 +24,7 @@
         "views/service_contract_menus.xml",
         "views/contract_contract.xml",
         "views/res_config_settings.xml",
+        "views/contract_invoice_period_help.xml",
         "views/stock_lot.xml",
         "wizards/contract_invoice_create.xml",
         "views/account_move.xml",

@@ -6,6 +6,7 @@ from . import contract_revenue_schedule
 from . import res_company
 from . import contract_invoicing_run
 from . import contract_invoicing_run_line
+from . import contract_invoice_period_help
 from . import res_config_settings
 from . import sale_order_line
 from . import service_contract_invoicing

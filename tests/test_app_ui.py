@@ -1,5 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from ast import literal_eval
 from datetime import date
+
+from freezegun import freeze_time
+from lxml import html
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -44,6 +48,18 @@ class TestAppMenus(TransactionCase):
                 self.env.ref("sale.action_quotations_with_onboarding").id,
                 self.env.ref("sale.action_orders").id,
             },
+        )
+        config = self.env.ref(f"{MODULE}.menu_service_contract_config")
+        self.assertEqual(
+            [(menu.name, menu.action) for menu in config.child_id],
+            [
+                ("Settings", self.env.ref(f"{MODULE}.res_config_settings_action")),
+                ("Contract Templates", self.env.ref("contract.contract_template_action")),
+                (
+                    "Invoice Periods",
+                    self.env.ref(f"{MODULE}.contract_invoice_period_help_action"),
+                ),
+            ],
         )
         # Not also under Invoicing > Customers: one place for each screen.
         receivables = self.env.ref("account.menu_finance_receivables")
@@ -273,6 +289,37 @@ class TestAppUi(ServiceContractCommon):
         self.assertFalse(wizard.result_message)
         self.assertFalse(wizard.line_ids)
 
+    def test_wizard_selects_service_contracts_only(self):
+        """OCA's other customer contracts are not the wizard's: they are
+        neither listed (as skipped) nor offered in its Contracts filter."""
+        service = self._service_contract(date_start="2026-01-01")
+        oca = self._create_contract(
+            partner=self.customer_b,
+            date_start="2026-01-01",
+            is_service_contract=False,
+            sign=False,
+        )
+        self.assertLessEqual(oca.recurring_next_date, date(2026, 1, 5))
+        wizard = self._wizard(
+            posting_date=date(2026, 1, 5),
+            invoice_to_date=date(2026, 1, 5),
+            run_action="preview",
+        )
+        wizard.action_run()
+        self.assertEqual(wizard.line_ids.contract_id, service)
+        # Nothing due: the reasons name service contracts only.
+        wizard.action_back()
+        wizard.invoice_to_date = wizard.posting_date = date(2025, 12, 1)
+        wizard.action_run()
+        self.assertEqual(wizard.line_ids.contract_id, service)
+        self.assertEqual(
+            self.env["contract.contract"].search(
+                literal_eval(wizard._fields["contract_ids"].domain)
+                + [("id", "in", (service | oca).ids)]
+            ),
+            service,
+        )
+
     def test_dates_in_the_users_format(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env.ref("base.lang_fr").date_format = "%d/%m/%Y"
@@ -331,6 +378,112 @@ class TestAppUi(ServiceContractCommon):
         self.assertEqual((action["res_model"], action["res_id"]), ("ir.cron", cron.id))
         arch = settings.get_view(view_type="form")["arch"]
         self.assertIn("days ahead", arch)
+
+    def test_settings_app_of_its_own(self):
+        """Configuration > Settings opens the app's own page of the settings
+        (its icon in the side bar), not the Invoicing settings."""
+        action = self.env.ref(f"{MODULE}.res_config_settings_action")
+        self.assertEqual(action.target, "inline")
+        self.assertIn(f"'module': '{MODULE}'", action.context)
+        arch = html.fromstring(
+            self.env["res.config.settings"].get_view(view_type="form")["arch"]
+        )
+        [app] = arch.xpath(f"//app[@name='{MODULE}']")
+        self.assertEqual(app.get("string"), "Service Contracts")
+        self.assertEqual(
+            app.xpath("./block/@title"),
+            ["Contract Invoicing", "Prepaid Revenue", "Shipments"],
+        )
+        # Each setting has its title and its help.
+        for setting in app.xpath(".//setting"):
+            self.assertTrue(setting.get("string"), setting.get("id"))
+            self.assertTrue(setting.get("help"), setting.get("id"))
+
+    # === Invoice periods help ===
+
+    @freeze_time("2026-05-10")
+    def test_invoice_periods_help(self):
+        """Configuration > Invoice Periods: each period with its example
+        periods and invoice dates, computed by the invoicing code (example
+        contract starting on 17 March)."""
+        action = self.env["contract.invoice.period.help"].action_open()
+        self.assertEqual((action["view_mode"], action["target"]), ("form", "current"))
+        page = self.env["contract.invoice.period.help"].browse(action["res_id"])
+        self.assertEqual(page.display_name, "Invoice Periods")
+        table = html.fromstring(page.period_table)
+        rows = [
+            [cell.text_content() for cell in row.xpath("./td")]
+            for row in table.xpath("//tbody/tr")
+        ]
+        self.assertIn("(03/17/2026)", table.xpath("//thead/tr/th")[2].text_content())
+        self.assertEqual(
+            rows,
+            [
+                [
+                    "Month",
+                    "12",
+                    "03/17/2026 – 04/16/202604/17/2026 – 05/16/2026",
+                    "03/17/202604/17/2026",
+                    "04/16/202605/16/2026",
+                    "03/17/2026 – 03/31/2026 (pro rata 15/31)"
+                    "04/01/2026 – 04/30/2026",
+                ],
+                [
+                    "Two Months",
+                    "6",
+                    "03/17/2026 – 05/16/202605/17/2026 – 07/16/2026",
+                    "03/17/202605/17/2026",
+                    "05/16/202607/16/2026",
+                    "03/17/2026 – 04/30/2026 (pro rata 45/61)"
+                    "05/01/2026 – 06/30/2026",
+                ],
+                [
+                    "Quarter",
+                    "4",
+                    "03/17/2026 – 06/16/202606/17/2026 – 09/16/2026",
+                    "03/17/202606/17/2026",
+                    "06/16/202609/16/2026",
+                    "03/17/2026 – 03/31/2026 (pro rata 15/90)"
+                    "04/01/2026 – 06/30/2026",
+                ],
+                [
+                    "Half Year",
+                    "2",
+                    "03/17/2026 – 09/16/202609/17/2026 – 03/16/2027",
+                    "03/17/202609/17/2026",
+                    "09/16/202603/16/2027",
+                    "03/17/2026 – 06/30/2026 (pro rata 106/181)"
+                    "07/01/2026 – 12/31/2026",
+                ],
+                [
+                    "Year",
+                    "1",
+                    "03/17/2026 – 03/16/202703/17/2027 – 03/16/2028",
+                    "03/17/202603/17/2027",
+                    "03/16/202703/16/2028",
+                    "03/17/2026 – 12/31/2026 (pro rata 290/365)"
+                    "01/01/2027 – 12/31/2027",
+                ],
+                [
+                    "None",
+                    "0",
+                    "not invoiced by period",
+                    "—",
+                    "—",
+                    "not invoiced by period",
+                ],
+            ],
+        )
+        # The same periods as a contract's: a quarterly one from 17 March.
+        contract = self._service_contract(
+            invoice_period="quarter", date_start="2026-03-17", sign=False
+        )
+        self.assertEqual(
+            (contract.next_period_date_start, contract.next_period_date_end),
+            (date(2026, 3, 17), date(2026, 6, 16)),
+        )
+        form = self.env["contract.invoice.period.help"].get_view(view_type="form")
+        self.assertIn('edit="0"', form["arch"])
 
     # === Service ledger ===
 

@@ -17,7 +17,7 @@ class ContractInvoiceCreate(models.TransientModel):
     contract_ids = fields.Many2many(
         comodel_name="contract.contract",
         string="Contracts",
-        domain="[('contract_type', '=', 'sale')]",
+        domain="[('contract_type', '=', 'sale'), ('is_service_contract', '=', True)]",
     )
     tag_ids = fields.Many2many(comodel_name="contract.tag", string="Contract Tags")
     user_ids = fields.Many2many(comodel_name="res.users", string="Salespeople")
@@ -168,8 +168,7 @@ class ContractInvoiceCreate(models.TransientModel):
         """Contracts the filters select, whatever their next invoice date."""
         self.ensure_one()
         companies = self.company_ids or self.env.companies
-        domain = [
-            ("contract_type", "=", "sale"),
+        domain = self.env["contract.contract"]._sci_service_domain() + [
             ("company_id", "in", companies.ids),
         ]
         if self.partner_ids:

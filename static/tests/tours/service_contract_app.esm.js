@@ -57,5 +57,50 @@ registry.category("web_tour.tours").add("sci_app_menu", {
             content: "Still in the Service Contracts app",
             trigger: ".o_main_navbar .o_menu_brand:contains('Service Contracts')",
         },
+        {
+            content: "The contract templates list opens",
+            trigger: ".o_breadcrumb .active:contains('Contract Templates')",
+        },
+        {
+            content: "Open Configuration again",
+            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_config']`,
+            run: "click",
+        },
+        {
+            content: "Open the Invoice Periods help",
+            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.menu_contract_invoice_period_help']`,
+            run: "click",
+        },
+        {
+            content: "The help page is read-only and names each period",
+            trigger:
+                ".o_form_readonly .o_sci_period_table tbody tr:first-child td:contains('Month')",
+        },
+        {
+            content: "Quarterly: four invoices a year",
+            trigger: ".o_sci_period_table tbody tr:nth-child(3) td:contains('Quarter') + td:contains('4')",
+        },
+        {
+            content: "Its title is the breadcrumb",
+            trigger: ".o_breadcrumb .active:contains('Invoice Periods')",
+        },
+        {
+            content: "Open Configuration for the settings",
+            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_config']`,
+            run: "click",
+        },
+        {
+            content: "Open the Settings",
+            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.menu_service_contract_settings']`,
+            run: "click",
+        },
+        {
+            content: "The settings open on the app's own page",
+            trigger: ".app_settings_block[data-key='service_contract_invoicing'] h2:contains('Contract Invoicing')",
+        },
+        {
+            content: "The daily invoicing setting is there with its help",
+            trigger: "#sci_invoicing_cron .text-muted:contains('once a day')",
+        },
     ],
 });
