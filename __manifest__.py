@@ -10,7 +10,6 @@
     "author": "Service Contract Invoicing contributors",
     "license": "AGPL-3",
     "development_status": "Beta",
-    "maintainers": ["service-contract-invoicing"],
     "application": True,
     "installable": True,
     "depends": ["contract", "sale_management", "sale_stock", "queue_job"],
