@@ -76,9 +76,9 @@ class ContractInvoicePeriodHelp(models.TransientModel):
         """(label, periods per year, anchored cell, prepaid cell, in arrears
         cell, aligned cell) of each invoice period, None for 'None'."""
         labels = dict(
-            self.env["contract.contract"]._fields["invoice_period"]._description_selection(
-                self.env
-            )
+            self.env["contract.contract"]
+            ._fields["invoice_period"]
+            ._description_selection(self.env)
         )
 
         def fmt(day):

@@ -50,11 +50,15 @@ class TestAppMenus(TransactionCase):
             },
         )
         config = self.env.ref(f"{MODULE}.menu_service_contract_config")
+        settings = self.env.ref(f"{MODULE}.res_config_settings_action")
         self.assertEqual(
             [(menu.name, menu.action) for menu in config.child_id],
             [
-                ("Settings", self.env.ref(f"{MODULE}.res_config_settings_action")),
-                ("Contract Templates", self.env.ref("contract.contract_template_action")),
+                ("Settings", settings),
+                (
+                    "Contract Templates",
+                    self.env.ref("contract.contract_template_action"),
+                ),
                 (
                     "Invoice Periods",
                     self.env.ref(f"{MODULE}.contract_invoice_period_help_action"),

@@ -11,8 +11,9 @@ Runs against an Odoo with the addon and its demo data (`make run`):
 Starts headless Chromium, logs in as admin through the Chrome DevTools
 Protocol, opens each screen, waits until the web client is idle and saves a
 PNG. It prepares what the screens need through JSON-RPC: a draft invoice for
-Get Shipment Lines, and one posted contract invoice so that the service
-ledger is not empty (once: a second run reuses them).
+Get Shipment Lines, and a Create Contract Invoices run that creates and posts
+the invoices of the contracts due, for the run's form and the service ledger
+(once: a second run reuses them).
 """
 
 import argparse
@@ -33,6 +34,7 @@ WIDTH, HEIGHT = 1440, 900
 IDLE = "!document.querySelector('.o_loading_indicator, .o_blockUI')"
 ERROR = ".o_error_dialog, .o_dialog .modal-title.text-danger"
 CONTRACTS = "/odoo/service-contracts"
+SCI = "service_contract_invoicing"
 
 
 class Odoo:
@@ -197,8 +199,9 @@ def click(selector):
 
 # Screens: (file name, prepare(odoo) -> path to open, steps). A step is
 # (JavaScript to run or None, selector to wait for). In this order: the
-# preview of Create Contract Invoices comes before the Bluewater contract is
-# invoiced for the ledger.
+# preview of Create Contract Invoices, the Shipments to Invoice worklist and
+# Get Shipment Lines come before the run that invoices the contracts due (the
+# run's form, then the ledger of its posted invoices).
 def contract_form(odoo):
     acme = odoo.ref("service_contract_invoicing.contract_demo_acme_maintenance")
     return f"{CONTRACTS}/{acme}"
@@ -224,8 +227,34 @@ def draft_invoice(odoo):
     return f"/odoo/action-account.action_move_out_invoice_type/{invoice}"
 
 
+def invoicing_run(odoo):
+    """A Create Contract Invoices run (created once) that invoiced and posted
+    the contracts due today."""
+    ids = odoo.rpc(
+        "contract.invoicing.run",
+        "search",
+        [("invoice_count", ">", 0)],
+        limit=1,
+        order="id desc",
+    )
+    if not ids:
+        wizard = odoo.rpc(
+            "contract.invoice.create",
+            "create",
+            {"run_action": "create", "post_invoices": True},
+        )
+        odoo.rpc("contract.invoice.create", "action_run", [wizard])
+        ids = odoo.rpc(
+            "contract.invoice.create", "read", [wizard], ["invoicing_run_id"]
+        )[0]["invoicing_run_id"][:1]
+    if not ids:
+        raise RuntimeError("Create Contract Invoices made no run")
+    return f"/odoo/action-{SCI}.contract_invoicing_run_action/{ids[0]}"
+
+
 def posted_ledger(odoo):
-    """Invoice and post the Bluewater contract once, for ledger entries."""
+    """The ledger of the invoices posted by the run above; without them, the
+    Bluewater contract is invoiced and posted once."""
     if not odoo.rpc("service.ledger.entry", "search_count", []):
         contract = odoo.ref(
             "service_contract_invoicing.contract_demo_bluewater_hosting"
@@ -234,7 +263,23 @@ def posted_ledger(odoo):
             "contract.contract", "action_create_service_invoice", [contract]
         )
         odoo.rpc("account.move", "action_post", [action["res_id"]])
-    return "/odoo/action-service_contract_invoicing.service_ledger_entry_action"
+    return CONTRACTS
+
+
+def do_action(xmlid, context=None):
+    """Opens an action in the web client, as a menu would."""
+    options = json.dumps({"additionalContext": context or {}, "clearBreadcrumbs": True})
+    return (
+        "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
+        f"{json.dumps(xmlid)}, {options})"
+    )
+
+
+def click_all(selector):
+    return (
+        f"document.querySelectorAll({json.dumps(selector)})"
+        ".forEach((el) => el.click())"
+    )
 
 
 MODAL = ".modal .o_form_view"
@@ -251,8 +296,7 @@ SHOTS = [
         [
             (None, ".o_list_view .o_data_row"),
             (
-                "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
-                "'service_contract_invoicing.contract_invoice_create_action')",
+                do_action(f"{SCI}.contract_invoice_create_action"),
                 f"{MODAL} input[data-value=preview]",
             ),
             (
@@ -262,6 +306,45 @@ SHOTS = [
             (
                 click(".modal button[name=action_run]"),
                 f"{MODAL} .o_field_widget[name=line_ids] .o_data_row",
+            ),
+        ],
+    ),
+    (
+        "invoice_periods",
+        lambda odoo: CONTRACTS,
+        [
+            (None, ".o_list_view .o_data_row"),
+            (
+                do_action(f"{SCI}.contract_invoice_period_help_action"),
+                ".o_form_view .o_sci_period_table tbody tr",
+            ),
+        ],
+    ),
+    (
+        "settings",
+        lambda odoo: CONTRACTS,
+        [
+            (None, ".o_list_view .o_data_row"),
+            (
+                do_action(f"{SCI}.res_config_settings_action"),
+                f".app_settings_block[data-key={SCI}] #sci_invoicing_cron",
+            ),
+        ],
+    ),
+    (
+        "shipments_to_invoice",
+        lambda odoo: "/odoo/shipments-to-invoice",
+        [
+            (None, ".o_list_view .o_group_header"),
+            # The first customer's lines, selected: Create Invoice shows.
+            (click(".o_list_view .o_group_header"), ".o_list_view .o_data_row"),
+            (
+                click_all(".o_data_row .o_list_record_selector input"),
+                "button[name=action_create_invoice]",
+            ),
+            (
+                click_all(".o_list_view .o_group_header:not(.o_group_open)"),
+                ".o_list_view .o_group_header.o_group_open",
             ),
         ],
     ),
@@ -280,7 +363,35 @@ SHOTS = [
             ),
         ],
     ),
-    ("service_ledger", posted_ledger, [(None, ".o_list_view .o_data_row")]),
+    (
+        "contract_invoicing_run",
+        invoicing_run,
+        [
+            (None, ".o_form_view .o_notebook"),
+            (
+                click(".o_form_view .o_notebook .nav-link[name=invoices]"),
+                ".o_form_view .o_field_widget[name=move_ids] .o_data_row",
+            ),
+        ],
+    ),
+    (
+        "service_ledger",
+        posted_ledger,
+        [
+            (None, ".o_list_view .o_data_row"),
+            # Grouped by unit: a quantity total per unit.
+            (
+                do_action(
+                    f"{SCI}.service_ledger_entry_action", {"group_by": ["uom_id"]}
+                ),
+                ".o_list_view .o_group_header",
+            ),
+            (
+                click_all(".o_list_view .o_group_header"),
+                ".o_list_view .o_data_row",
+            ),
+        ],
+    ),
 ]
 
 
