@@ -202,7 +202,8 @@ class AccountMove(models.Model):
             "res_model": "service.shipment.line.select",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_invoice_id": self.id},
+            # Wide enough for its columns (unit, price, amount) at 1440 px.
+            "context": {"default_invoice_id": self.id, "dialog_size": "extra-large"},
         }
 
     def _sci_check_can_get_shipment_lines(self):

@@ -74,7 +74,8 @@ class ContractInvoicePeriodHelp(models.TransientModel):
 
     def _period_table_rows(self, start):
         """(label, periods per year, anchored cell, prepaid cell, in arrears
-        cell, aligned cell) of each invoice period, None for 'None'."""
+        cell, aligned cell) of each invoice period, 'None' last; a cell is a
+        list of lines."""
         labels = dict(
             self.env["contract.contract"]
             ._fields["invoice_period"]

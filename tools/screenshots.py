@@ -372,6 +372,12 @@ SHOTS = [
                 click(".o_form_view .o_notebook .nav-link[name=invoices]"),
                 ".o_form_view .o_field_widget[name=move_ids] .o_data_row",
             ),
+            # The result and the invoices in view.
+            (
+                "document.querySelector('.o_form_view .o_notebook')"
+                ".scrollIntoView({block: 'end'})",
+                ".o_form_view .o_field_widget[name=move_ids] .o_data_row",
+            ),
         ],
     ),
     (
