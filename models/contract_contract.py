@@ -1,6 +1,7 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
 
 from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
@@ -1055,6 +1056,31 @@ class ContractContract(models.Model):
                 )
             moves |= result.moves
         return moves
+
+    def _add_contract_origin(self, invoices):
+        # Within the engine's steps after creating a batch of invoices: the
+        # message naming the contract on each invoice, as OCA's, logged for
+        # the whole batch at once instead of one message_post per invoice
+        # (a seventh of the time of a run). Invoices have no follower yet at
+        # this point: message_post would notify nobody either.
+        if not self.env.context.get("sci_invoices_by_contract"):
+            return super()._add_contract_origin(invoices)
+        bodies = defaultdict(list)
+        for contract in self:
+            link = contract._get_html_link(title=contract.display_name)
+            for move in invoices & contract._get_related_invoices():
+                bodies[move.id].append(
+                    Markup("%s %s %s.")
+                    % (move._creation_message(), self.env._("by contract"), link)
+                )
+        # A combined invoice gets one message per contract, as with OCA.
+        for index in range(max(map(len, bodies.values()), default=0)):
+            round_bodies = {
+                move_id: texts[index]
+                for move_id, texts in bodies.items()
+                if len(texts) > index
+            }
+            invoices.browse(list(round_bodies))._message_log_batch(round_bodies)
 
     def _get_related_invoices(self):
         # Within the engine's steps after creating invoices (OCA's

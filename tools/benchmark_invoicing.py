@@ -8,7 +8,11 @@ database once per engine, and times on the same data:
 - OCA's cron (``contract.contract.cron_recurring_create_invoice``),
 
 each in its own process, printing invoices per second, the ratio, and the peak
-memory of the process. Run it through ``tools/benchmark`` (which starts a
+memory of the process. ``--post`` times end to end, invoices created and
+posted: the engine with *Post at once* against OCA's cron followed by
+``action_post`` of the invoices it created. ``--oca-max N`` leaves OCA out for
+sizes above N (its time grows faster than linearly), to time the engine alone
+on larger sizes. Run it through ``tools/benchmark`` (which starts a
 throwaway PostgreSQL cluster and writes the Odoo configuration), not by hand.
 
 ``--queue-job 1,2`` instead times one real background run per number of
@@ -116,8 +120,9 @@ def seed(db_name, count):
             env.invalidate_all()
 
 
-def run_engine(db_name, engine):
-    """Invoice every due contract with one engine; print a JSON line."""
+def run_engine(db_name, engine, post=False):
+    """Invoice every due contract with one engine (and post the invoices when
+    ``post``); print a JSON line."""
     registry = Registry(db_name)
     rss_before = _peak_rss_mb()
     with registry.cursor() as cr:
@@ -139,18 +144,30 @@ def run_engine(db_name, engine):
             contracts = env["contract.contract"].search(
                 model._due_contracts_domain(today), order="id"
             )
-            model.run(contracts, posting_date=today, invoice_to_date=today, commit=True)
+            model.run(
+                contracts,
+                posting_date=today,
+                invoice_to_date=today,
+                commit=True,
+                post=post,
+            )
         else:
             env["contract.contract"].cron_recurring_create_invoice()
+            if post:
+                env["account.move"].search(
+                    [("state", "=", "draft"), ("move_type", "=", "out_invoice")]
+                ).action_post()
         cr.commit()
         elapsed = time.perf_counter() - started
         invoices = env["account.move"].search_count([]) - moves_before
+        posted = env["account.move"].search_count([("state", "=", "posted")])
     print(
         json.dumps(
             {
                 "engine": engine,
                 "seconds": round(elapsed, 2),
                 "invoices": invoices,
+                "posted": posted,
                 "peak_rss_mb": round(_peak_rss_mb(), 1),
                 "rss_before_mb": round(rss_before, 1),
             }
@@ -392,13 +409,25 @@ def main():
         action="store_true",
         help="measure how long posting holds the journal's numbering lock",
     )
+    parser.add_argument(
+        "--post",
+        action="store_true",
+        help="end to end: invoices created and posted (engine with Post at "
+        "once; OCA's cron, then action_post)",
+    )
+    parser.add_argument(
+        "--oca-max",
+        type=int,
+        metavar="N",
+        help="time OCA only for sizes up to N (the engine alone above)",
+    )
     parser.add_argument("--run", choices=["sci", "oca"], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
 
     if args.run:
-        run_engine(args.db, args.run)
+        run_engine(args.db, args.run, post=args.post)
         return
     if args.queue_job or args.lock_hold:
         if args.queue_job:
@@ -418,7 +447,10 @@ def main():
             flush=True,
         )
         results = {}
-        for engine in ("sci", "oca"):
+        engines = ("sci", "oca")
+        if args.oca_max is not None and size > args.oca_max:
+            engines = ("sci",)
+        for engine in engines:
             target = f"sci_bench_{engine}_{size}"
             _copy_database(seeded, target)
             output = subprocess.run(
@@ -431,6 +463,7 @@ def main():
                     engine,
                     "--db",
                     target,
+                    *(["--post"] if args.post else []),
                 ],
                 check=True,
                 capture_output=True,
@@ -440,38 +473,54 @@ def main():
             _drop_database(target)
         _drop_database(seeded)
         rows.append((size, results))
-        sci, oca = results["sci"], results["oca"]
         print(
-            f"N={size}: engine {sci['invoices']} invoices in {sci['seconds']} s "
-            f"({sci['invoices'] / sci['seconds']:.0f}/s, "
-            f"peak {sci['peak_rss_mb']} MB); "
-            f"OCA cron {oca['invoices']} invoices in {oca['seconds']} s "
-            f"({oca['invoices'] / oca['seconds']:.0f}/s, peak {oca['peak_rss_mb']} MB)",
+            f"N={size}: "
+            + "; ".join(
+                f"{'engine' if name == 'sci' else 'OCA'} {r['invoices']} invoices "
+                f"({r['posted']} posted) in {r['seconds']} s "
+                f"({r['invoices'] / r['seconds']:.1f}/s, peak {r['peak_rss_mb']} MB)"
+                for name, r in results.items()
+            ),
             flush=True,
         )
 
     print()
     print(
+        ("End to end, invoices created and posted" if args.post else "Invoices created")
+        + " (engine: Create Contract Invoices; OCA: its cron"
+        + (" + action_post)" if args.post else ")")
+    )
+    print(
         f"{'N':>6} | {'engine s':>8} | {'engine inv/s':>12} | {'engine MB':>9} | "
         f"{'OCA s':>7} | {'OCA inv/s':>9} | {'OCA MB':>7} | {'ratio':>5}"
     )
     for size, results in rows:
-        sci, oca = results["sci"], results["oca"]
+        sci, oca = results["sci"], results.get("oca")
         sci_rate = sci["invoices"] / sci["seconds"]
-        oca_rate = oca["invoices"] / oca["seconds"]
+        if oca:
+            oca_rate = oca["invoices"] / oca["seconds"]
+            oca_cols = (
+                f"{oca['seconds']:>7} | {oca_rate:>9.1f} | {oca['peak_rss_mb']:>7} | "
+                f"{sci_rate / oca_rate:>5.2f}"
+            )
+        else:
+            oca_cols = f"{'-':>7} | {'-':>9} | {'-':>7} | {'-':>5}"
         print(
             f"{size:>6} | {sci['seconds']:>8} | {sci_rate:>12.1f} | "
-            f"{sci['peak_rss_mb']:>9} | {oca['seconds']:>7} | {oca_rate:>9.1f} | "
-            f"{oca['peak_rss_mb']:>7} | {sci_rate / oca_rate:>5.2f}"
+            f"{sci['peak_rss_mb']:>9} | {oca_cols}"
         )
     if len(rows) > 1:
         (small, first), (large, last) = rows[-2], rows[-1]
-        print(
+        line = (
             f"engine time N={large} / N={small}: "
             f"{last['sci']['seconds'] / first['sci']['seconds']:.2f}x "
-            f"(OCA: {last['oca']['seconds'] / first['oca']['seconds']:.2f}x)"
+            f"(sizes {large / small:.2f}x)"
         )
-
+        if "oca" in first and "oca" in last:
+            line += (
+                f"; OCA: {last['oca']['seconds'] / first['oca']['seconds']:.2f}x"
+            )
+        print(line)
 
 if __name__ == "__main__":
     main()
