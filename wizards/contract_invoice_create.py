@@ -434,7 +434,9 @@ class ContractInvoiceCreateLine(models.TransientModel):
     )
     contract_id = fields.Many2one(comodel_name="contract.contract", readonly=True)
     partner_id = fields.Many2one(related="contract_id.partner_id", string="Customer")
-    contract_line_id = fields.Many2one(comodel_name="contract.line", readonly=True)
+    contract_line_id = fields.Many2one(
+        comodel_name="contract.line", string="Contract Line Record", readonly=True
+    )
     contract_line_name = fields.Text(
         related="contract_line_id.name",
         string="Contract Line",
