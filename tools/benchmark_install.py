@@ -19,6 +19,9 @@ import subprocess
 import sys
 import time
 
+# The database copies of the invoicing benchmark (same folder).
+from benchmark_invoicing import _copy_database
+
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
@@ -27,24 +30,6 @@ from odoo.tools import SQL
 ADDON = "service_contract_invoicing"
 BASE_DB = "sci_bench_history"
 LINES_PER_ORDER = 5
-
-
-def _admin_cursor():
-    return odoo.sql_db.db_connect("postgres").cursor()
-
-
-def _copy_database(source, target):
-    odoo.sql_db.close_db(source)
-    with _admin_cursor() as cr:
-        cr._cnx.autocommit = True
-        cr.execute(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(target)))
-        cr.execute(
-            SQL(
-                "CREATE DATABASE %s TEMPLATE %s",
-                SQL.identifier(target),
-                SQL.identifier(source),
-            )
-        )
 
 
 def _make_templates(env, orders_count):

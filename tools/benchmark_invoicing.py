@@ -517,10 +517,9 @@ def main():
             f"(sizes {large / small:.2f}x)"
         )
         if "oca" in first and "oca" in last:
-            line += (
-                f"; OCA: {last['oca']['seconds'] / first['oca']['seconds']:.2f}x"
-            )
+            line += f"; OCA: {last['oca']['seconds'] / first['oca']['seconds']:.2f}x"
         print(line)
+
 
 if __name__ == "__main__":
     main()
