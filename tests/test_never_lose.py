@@ -74,6 +74,43 @@ class TestConcurrencyNotAFailure(CommittedContractsCase):
             cr_a.rollback()
         self.assertFalse(self._invoiced_periods())
 
+    def test_scheduled_run_stopped_by_concurrency_says_so_in_words(self):
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            cr_a.execute(
+                "SELECT id FROM account_journal WHERE id = %s FOR UPDATE",
+                [self.journal_id],
+            )
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            contracts = env_b["contract.contract"].browse(self.contract_ids)
+            invoicing_run = env_b["contract.invoicing.run"]._start(
+                contracts,
+                trigger="cron",
+                posting_date=date(2026, 1, 15),
+                invoice_to_date=date(2026, 1, 15),
+            )
+            cr_b.commit()  # pylint: disable=invalid-commit
+            self.addCleanup(self._remove_run, invoicing_run.id)
+            # Only for the transaction that waits: the connection goes back
+            # to the pool.
+            cr_b.execute("SET LOCAL lock_timeout = '300ms'")
+            # As the scheduled action runs it: committed per batch, no retry.
+            with self.assertRaises(LockNotAvailable), mute_logger("odoo.sql_db"):
+                invoicing_run._execute(contracts, commit=True)
+            cr_a.rollback()
+        with self.registry.cursor() as cr:
+            invoicing_run = invoicing_run.with_env(invoicing_run.env(cr=cr))
+            self.assertEqual(invoicing_run.state, "failed")
+            self.assertIn("another user or run", invoicing_run.error_message)
+            self.assertNotIn("lock", invoicing_run.error_message)
+            self.assertNotIn("psycopg2", invoicing_run.error_message)
+        self.assertFalse(self._invoiced_periods())
+
+    def _remove_run(self, run_id):
+        with self._committed_env() as env:
+            invoicing_run = env["contract.invoicing.run"].browse(run_id)
+            invoicing_run.activity_ids.unlink()
+            invoicing_run.unlink()
+
     def test_lock_wait_at_posting_is_retried_not_failed(self):
         with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
             env_a = api.Environment(cr_a, SUPERUSER_ID, {})
