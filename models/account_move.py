@@ -1,7 +1,11 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from psycopg2 import OperationalError
+
 from odoo import fields, models
 from odoo.exceptions import UserError
+
+from .service_contract_invoicing import is_concurrency_error, is_concurrency_retried
 
 CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 
@@ -59,14 +63,14 @@ class AccountMove(models.Model):
         return action
 
     def _post(self, soft=True):
-        # Lock the shipments before posting and check, after posting, their
-        # invoiced quantities: two invoices posted at the same time over the
-        # same shipment cannot both pass. Then write the service ledger.
+        # Lock the shipments and delivered services before posting writes
+        # anything and check, after posting, their invoiced quantities: two
+        # invoices posted at the same time over the same quantity cannot both
+        # pass. Then write the service ledger.
         customer = self.filtered(lambda move: move.move_type in CUSTOMER_MOVE_TYPES)
+        customer._sci_lock_invoiced_sources()
         customer._sci_check_contract_lines()
-        customer._sci_shipment_moves()._sci_lock()
         deferred_lines = customer._sci_defer_prepaid_revenue()
-        customer._sci_delivered_service_lines()._sci_lock()
         posted = super()._post(soft=soft)
         posted_customer = posted.filtered(
             lambda move: move.move_type in CUSTOMER_MOVE_TYPES
@@ -76,6 +80,38 @@ class AccountMove(models.Model):
         self.env["service.ledger.entry"]._sci_create_for_invoices(posted_customer)
         posted_customer._sci_create_revenue_schedules(deferred_lines)
         return posted
+
+    def _sci_lock_invoiced_sources(self):
+        """Row-lock the shipment moves and the delivered-service order lines
+        that ``self`` invoices, until the end of the transaction: the second
+        of two invoices over the same quantity waits for the first one.
+
+        A row another transaction changed and committed since this one began
+        cannot be locked (serialization failure). Where Odoo retries (the web
+        client, RPC, queue_job), the error is raised: the new transaction sees
+        the other invoice, and posting this one is refused with the shipment's
+        message. Where nothing retries (a scheduled action such as Odoo's
+        auto-posting, a script, Odoo's last try), the user is told which
+        shipment or order line is being invoiced by someone else."""
+        sources = [self._sci_shipment_moves(), self._sci_delivered_service_lines()]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                for records in sources:
+                    records._sci_lock()
+        except OperationalError as error:
+            if not is_concurrency_error(error) or is_concurrency_retried():
+                raise
+            # One by one: name the row that cannot be locked. A lock that
+            # only failed by chance (deadlock) is taken this time.
+            for records in sources:
+                for record in records:
+                    try:
+                        with self.env.cr.savepoint(flush=False):
+                            record._sci_lock()
+                    except OperationalError as row_error:
+                        if not is_concurrency_error(row_error):
+                            raise
+                        raise UserError(record._sci_busy_message()) from error
 
     def button_draft(self):
         # Posted: undo the ledger entries (the draft keeps its contract

@@ -303,8 +303,7 @@ class ContractInvoicingRun(models.Model):
             run.write(
                 {
                     "state": state,
-                    "error_message": error
-                    and "".join(traceback.format_exception_only(error)).strip(),
+                    "error_message": error and run._error_text(error),
                     "end_datetime": now,
                     "duration": (now - run.start_datetime).total_seconds(),
                     "invoiced_contract_count": len(invoiced),
@@ -321,6 +320,19 @@ class ContractInvoicingRun(models.Model):
             )
             if state != "done" and run.trigger == "cron":
                 run._notify_responsible()
+
+    def _error_text(self, error):
+        """What the run says about the error that stopped it. A PostgreSQL
+        concurrency error (a scheduled run, which nothing retries) is told in
+        words, never with the database's text (it is in the server log)."""
+        if is_concurrency_error(error):
+            return self.env._(
+                "Stopped because another user or run was changing the same "
+                "records at the same time. The invoices of the interrupted batch "
+                "were not kept: run Create Contract Invoices again, or let the "
+                "next scheduled run invoice what is left."
+            )
+        return "".join(traceback.format_exception_only(error)).strip()
 
     def _responsible_user(self):
         """Who is told about a scheduled run's failures: the user of the

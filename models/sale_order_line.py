@@ -44,9 +44,9 @@ class SaleOrderLine(models.Model):
         """Lock the rows of the order lines of ``self`` until the end of the
         transaction: two invoices over the same delivered service are posted
         one after the other. The second one waits for the first; once the
-        first commits (its posting updates the line's invoiced quantity), the
-        database refuses the second one's lock with a serialization error, and
-        the retried posting sees the first one's quantity."""
+        first commits (its posting updates the line's quantity to invoice),
+        the database refuses the second one's lock with a serialization error
+        (see ``account.move._sci_lock_invoiced_sources``)."""
         if self.ids:
             self.env.cr.execute(
                 SQL(
@@ -55,6 +55,17 @@ class SaleOrderLine(models.Model):
                     tuple(self.ids),
                 )
             )
+
+    def _sci_busy_message(self):
+        """Why an invoice of this delivered service cannot be posted now:
+        another transaction invoiced it since this one began."""
+        self.ensure_one()
+        return self.env._(
+            "Order %(order)s, service %(product)s is being invoiced by another "
+            "user right now: post again in a moment.",
+            order=self.order_id.name,
+            product=self.product_id.display_name,
+        )
 
     def _sci_check_delivered_service_invoiced(self):
         """Refuse posted invoices of a delivered service above its delivered

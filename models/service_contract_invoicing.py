@@ -11,6 +11,7 @@ invoice lines), whatever path tries.
 """
 
 import logging
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -20,7 +21,7 @@ from psycopg2 import OperationalError
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY, retrying
 from odoo.tools import SQL, config, format_date
 
 _logger = logging.getLogger(__name__)
@@ -39,6 +40,22 @@ def is_concurrency_error(error):
         isinstance(error, OperationalError)
         and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
     )
+
+
+def is_concurrency_retried():
+    """Whether a PostgreSQL concurrency error raised now is retried by Odoo in
+    a new transaction (which sees what the other transaction committed): true
+    inside Odoo's ``odoo.service.model.retrying``, which serves every web
+    client and RPC call (queue_job's jobs included), unless it is on its last
+    try. A scheduled action or a script is not retried: there, the error is
+    the last word the user gets."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is retrying.__code__:
+            # retrying's own count of the tries it has left.
+            return frame.f_locals.get("tryleft", 1) > 0
+        frame = frame.f_back
+    return False
 
 
 @dataclass

@@ -250,8 +250,7 @@ class StockMove(models.Model):
     def _sci_lock(self):
         """Lock the rows of the moves of ``self`` until the end of the
         transaction, so that two invoices over the same shipment are posted one
-        after the other (the second one sees the first one's quantities or
-        fails with a serialization error and is retried)."""
+        after the other (see ``account.move._sci_lock_invoiced_sources``)."""
         if self.ids:
             self.env.cr.execute(
                 SQL(
@@ -259,6 +258,17 @@ class StockMove(models.Model):
                     tuple(self.ids),
                 )
             )
+
+    def _sci_busy_message(self):
+        """Why an invoice of this move cannot be posted now: another
+        transaction invoiced it since this one began."""
+        self.ensure_one()
+        return self.env._(
+            "Shipment %(picking)s, product %(product)s is being invoiced by "
+            "another user right now: post again in a moment.",
+            picking=self.picking_id.name or self.reference,
+            product=self.product_id.display_name,
+        )
 
     def _sci_check_invoiced_quantity(self):
         """Refuse invoiced quantities above the delivered ones (not returned

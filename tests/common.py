@@ -1,5 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, fields
+from collections import Counter
+from contextlib import ExitStack, contextmanager
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import TransactionCase
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -97,3 +101,112 @@ class ServiceContractCommon(AccountTestInvoicingCommon):
             )
             for line in self._invoice_lines(contract)
         ]
+
+
+class CommittedDataCase(TransactionCase):
+    """Tests on several real database connections (each its own transaction,
+    REPEATABLE READ as Odoo's): data is committed by separate cursors (the
+    test cursor never commits) and removed again in cleanup."""
+
+    @contextmanager
+    def _committed_env(self):
+        """A superuser environment on a new cursor, committed on exit."""
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    @contextmanager
+    def _two_envs(self):
+        """Two superuser environments on two new cursors (two users): each
+        commits or rolls back itself; what is left is committed on exit."""
+        with ExitStack() as stack:
+            yield tuple(
+                api.Environment(
+                    stack.enter_context(self.registry.cursor()), SUPERUSER_ID, {}
+                )
+                for __ in range(2)
+            )
+
+
+class CommittedContractsCase(CommittedDataCase):
+    """``CONTRACTS`` signed monthly service contracts from 1 January 2026,
+    committed, of a customer of their own; removed with their invoices and
+    invoicing runs in cleanup."""
+
+    CONTRACTS = 3
+    NAME = "Committed"
+
+    def setUp(self):
+        super().setUp()
+        with self._committed_env() as env:
+            company = env.ref("base.main_company")
+            journal = env["account.journal"].search(
+                [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+            )
+            partner = env["res.partner"].create({"name": f"{self.NAME} Customer"})
+            product = env["product.product"].create(
+                {"name": f"{self.NAME} Service", "type": "service"}
+            )
+            contracts = env["contract.contract"].create(
+                [
+                    {
+                        "name": f"{self.NAME} {index}",
+                        "contract_type": "sale",
+                        "is_service_contract": True,
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "journal_id": journal.id,
+                        "date_start": "2026-01-01",
+                        "invoice_period": "month",
+                        "contract_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Service",
+                                    "product_id": product.id,
+                                    "uom_id": product.uom_id.id,
+                                    "price_unit": 10.0,
+                                    "automatic_price": False,
+                                }
+                            )
+                        ],
+                    }
+                    for index in range(self.CONTRACTS)
+                ]
+            )
+            contracts.action_sign()
+            self.contract_ids = contracts.ids
+            self.partner_id = partner.id
+            self.product_id = product.id
+            self.journal_id = journal.id
+        self.addCleanup(self._remove_committed_data)
+
+    def _remove_committed_data(self):
+        with self._committed_env() as env:
+            contracts = env["contract.contract"].browse(self.contract_ids)
+            moves = (
+                env["account.move.line"]
+                .search([("contract_line_id", "in", contracts.contract_line_ids.ids)])
+                .move_id
+            )
+            moves |= env["account.move"].search([("partner_id", "=", self.partner_id)])
+            moves.unlink()
+            env["contract.invoicing.run"].search(
+                [("line_ids.contract_id", "in", contracts.ids)]
+            ).unlink()
+            contracts.with_context(sci_skip_lock_check=True).unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+    def _invoiced_periods(self):
+        """{(contract line id, period start): invoice lines} of the
+        contracts' invoices not cancelled, as committed."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """
+                SELECT aml.contract_line_id, aml.sci_period_start
+                  FROM account_move_line aml
+                  JOIN contract_line cl ON cl.id = aml.contract_line_id
+                 WHERE cl.contract_id IN %s AND aml.parent_state != 'cancel'
+                """,
+                [tuple(self.contract_ids)],
+            )
+            return Counter(cr.fetchall())

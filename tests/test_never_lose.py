@@ -12,81 +12,21 @@ from psycopg2.errors import LockNotAvailable
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import ServiceContractCommon
+from .common import CommittedContractsCase, ServiceContractCommon
 
 CONTRACTS = 3
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrencyNotAFailure(TransactionCase):
+class TestConcurrencyNotAFailure(CommittedContractsCase):
     """Two real transactions (committed fixtures, removed in cleanup), as in
     test_overlapping_runs."""
 
-    def setUp(self):
-        super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            company = env.ref("base.main_company")
-            journal = env["account.journal"].search(
-                [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
-            )
-            partner = env["res.partner"].create({"name": "Never Lose Customer"})
-            product = env["product.product"].create(
-                {"name": "Never Lose Service", "type": "service"}
-            )
-            contracts = env["contract.contract"].create(
-                [
-                    {
-                        "name": f"Never Lose {index}",
-                        "contract_type": "sale",
-                        "is_service_contract": True,
-                        "partner_id": partner.id,
-                        "company_id": company.id,
-                        "journal_id": journal.id,
-                        "date_start": "2026-01-01",
-                        "invoice_period": "month",
-                        "contract_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Service",
-                                    "product_id": product.id,
-                                    "uom_id": product.uom_id.id,
-                                    "price_unit": 10.0,
-                                    "automatic_price": False,
-                                }
-                            )
-                        ],
-                    }
-                    for index in range(CONTRACTS)
-                ]
-            )
-            contracts.action_sign()
-            self.contract_ids = contracts.ids
-            self.partner_id = partner.id
-            self.product_id = product.id
-            self.journal_id = journal.id
-        self.addCleanup(self._remove_committed_data)
-
-    def _remove_committed_data(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            contracts = env["contract.contract"].browse(self.contract_ids)
-            moves = (
-                env["account.move.line"]
-                .search([("contract_line_id", "in", contracts.contract_line_ids.ids)])
-                .move_id
-            )
-            moves |= env["account.move"].search([("partner_id", "=", self.partner_id)])
-            moves.unlink()
-            env["contract.invoicing.run"].search(
-                [("line_ids.contract_id", "in", contracts.ids)]
-            ).unlink()
-            contracts.with_context(sci_skip_lock_check=True).unlink()
-            env["product.product"].browse(self.product_id).unlink()
-            env["res.partner"].browse(self.partner_id).unlink()
+    CONTRACTS = CONTRACTS
+    NAME = "Never Lose"
 
     def _run(self, env, **options):
         return env["service.contract.invoicing"].run(
@@ -95,19 +35,6 @@ class TestConcurrencyNotAFailure(TransactionCase):
             invoice_to_date=date(2026, 1, 15),
             **options,
         )
-
-    def _invoiced_periods(self):
-        with self.registry.cursor() as cr:
-            cr.execute(
-                """
-                SELECT aml.contract_line_id, aml.sci_period_start
-                  FROM account_move_line aml
-                  JOIN contract_line cl ON cl.id = aml.contract_line_id
-                 WHERE cl.contract_id IN %s AND aml.parent_state != 'cancel'
-                """,
-                [tuple(self.contract_ids)],
-            )
-            return cr.fetchall()
 
     def test_run_older_than_a_committed_run_skips_its_contracts(self):
         with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
@@ -146,6 +73,43 @@ class TestConcurrencyNotAFailure(TransactionCase):
             cr_b.rollback()
             cr_a.rollback()
         self.assertFalse(self._invoiced_periods())
+
+    def test_scheduled_run_stopped_by_concurrency_says_so_in_words(self):
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            cr_a.execute(
+                "SELECT id FROM account_journal WHERE id = %s FOR UPDATE",
+                [self.journal_id],
+            )
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            contracts = env_b["contract.contract"].browse(self.contract_ids)
+            invoicing_run = env_b["contract.invoicing.run"]._start(
+                contracts,
+                trigger="cron",
+                posting_date=date(2026, 1, 15),
+                invoice_to_date=date(2026, 1, 15),
+            )
+            cr_b.commit()  # pylint: disable=invalid-commit
+            self.addCleanup(self._remove_run, invoicing_run.id)
+            # Only for the transaction that waits: the connection goes back
+            # to the pool.
+            cr_b.execute("SET LOCAL lock_timeout = '300ms'")
+            # As the scheduled action runs it: committed per batch, no retry.
+            with self.assertRaises(LockNotAvailable), mute_logger("odoo.sql_db"):
+                invoicing_run._execute(contracts, commit=True)
+            cr_a.rollback()
+        with self.registry.cursor() as cr:
+            invoicing_run = invoicing_run.with_env(invoicing_run.env(cr=cr))
+            self.assertEqual(invoicing_run.state, "failed")
+            self.assertIn("another user or run", invoicing_run.error_message)
+            self.assertNotIn("lock", invoicing_run.error_message)
+            self.assertNotIn("psycopg2", invoicing_run.error_message)
+        self.assertFalse(self._invoiced_periods())
+
+    def _remove_run(self, run_id):
+        with self._committed_env() as env:
+            invoicing_run = env["contract.invoicing.run"].browse(run_id)
+            invoicing_run.activity_ids.unlink()
+            invoicing_run.unlink()
 
     def test_lock_wait_at_posting_is_retried_not_failed(self):
         with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:

@@ -11,71 +11,21 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from .common import CommittedContractsCase
 
 CONTRACTS = 6
 
 
 @tagged("post_install", "-at_install")
-class TestOverlappingRuns(TransactionCase):
+class TestOverlappingRuns(CommittedContractsCase):
     """Data is committed by separate cursors (the test cursor never commits)
     and removed again in cleanup."""
 
-    def setUp(self):
-        super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            company = env.ref("base.main_company")
-            journal = env["account.journal"].search(
-                [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
-            )
-            partner = env["res.partner"].create({"name": "Overlap Customer"})
-            product = env["product.product"].create(
-                {"name": "Overlap Service", "type": "service"}
-            )
-            contracts = env["contract.contract"].create(
-                [
-                    {
-                        "name": f"Overlap {index}",
-                        "is_service_contract": True,
-                        "partner_id": partner.id,
-                        "company_id": company.id,
-                        "journal_id": journal.id,
-                        "date_start": "2026-01-01",
-                        "invoice_period": "month",
-                        "contract_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Service",
-                                    "product_id": product.id,
-                                    "uom_id": product.uom_id.id,
-                                    "price_unit": 10.0,
-                                    "automatic_price": False,
-                                }
-                            )
-                        ],
-                    }
-                    for index in range(CONTRACTS)
-                ]
-            )
-            contracts.action_sign()
-            self.contract_ids = contracts.ids
-            self.partner_id = partner.id
-            self.product_id = product.id
-        self.addCleanup(self._remove_committed_data)
-
-    def _remove_committed_data(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            contracts = env["contract.contract"].browse(self.contract_ids)
-            lines = env["account.move.line"].search(
-                [("contract_line_id", "in", contracts.contract_line_ids.ids)]
-            )
-            lines.move_id.unlink()
-            contracts.with_context(sci_skip_lock_check=True).unlink()
-            env["product.product"].browse(self.product_id).unlink()
-            env["res.partner"].browse(self.partner_id).unlink()
+    CONTRACTS = CONTRACTS
+    NAME = "Overlap"
 
     def _run(self, env):
         return env["service.contract.invoicing"].run(
@@ -83,19 +33,6 @@ class TestOverlappingRuns(TransactionCase):
             posting_date=date(2026, 3, 15),
             invoice_to_date=date(2026, 3, 15),
         )
-
-    def _invoiced_periods(self):
-        with self.registry.cursor() as cr:
-            cr.execute(
-                """
-                SELECT aml.contract_line_id, aml.sci_period_start
-                  FROM account_move_line aml
-                  JOIN contract_line cl ON cl.id = aml.contract_line_id
-                 WHERE cl.contract_id IN %s
-                """,
-                [tuple(self.contract_ids)],
-            )
-            return Counter(cr.fetchall())
 
     def test_second_run_skips_locked_contracts(self):
         with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
