@@ -18,3 +18,4 @@ from . import test_shipment_install
 from . import test_shipments_to_invoice
 from . import test_oca_hooks
 from . import test_app_ui
+from . import test_invoice_exactness
