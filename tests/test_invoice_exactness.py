@@ -59,7 +59,14 @@ class TestInvoiceExactness(ServiceContractCommon):
                 "name": "VAT 7.7% + 2.5%",
                 "amount_type": "group",
                 "children_tax_ids": [
-                    Command.set(cls.tax_7_7.ids),
+                    Command.create(
+                        {
+                            "name": "VAT 7.7% (group)",
+                            "amount": 7.7,
+                            "type_tax_use": "none",
+                            "company_id": cls.env.company.id,
+                        }
+                    ),
                     Command.create(
                         {
                             "name": "Levy 2.5%",
@@ -83,8 +90,12 @@ class TestInvoiceExactness(ServiceContractCommon):
         cls.mixed_lines = [
             {"product_id": cls.product_7_7.id, "price_unit": 33.333},
             {"product_id": cls.product_7_7.id, "price_unit": 33.333},
-            {"product_id": cls.product_7_7.id, "price_unit": 33.333, "discount": 5.0},
-            {"product_id": cls.product_included.id, "price_unit": 19.99, "quantity": 1.5},
+            {"product_id": cls.product_7_7.id, "price_unit": 33.333},
+            {
+                "product_id": cls.product_included.id,
+                "price_unit": 19.99,
+                "quantity": 1.5,
+            },
             {
                 "product_id": cls.product_two_taxes.id,
                 "price_unit": 12.345,
@@ -187,7 +198,8 @@ class TestInvoiceExactness(ServiceContractCommon):
                     invoice_line.product_id = product
                     if invoice_line.product_uom_id != line.uom_id:
                         invoice_line.product_uom_id = line.uom_id
-                    invoice_line.quantity = line.quantity
+                    if line.quantity != 1.0:
+                        invoice_line.quantity = line.quantity
                     invoice_line.price_unit = line.price_unit
                     if line.discount:
                         invoice_line.discount = line.discount
@@ -275,25 +287,10 @@ class TestInvoiceExactness(ServiceContractCommon):
 
     # === Taxes and rounding ===
 
-    def test_uneven_amounts_rounded_per_line(self):
-        """3 x 33.333 at 7.7%: 33.33 and 2.57 of tax per line, 7.71 in all."""
-        self.env.company.tax_calculation_rounding_method = "round_per_line"
-        contract = self._contract(self.mixed_lines[:1] * 3)
-        move, __ = self.assert_invoiced_as_odoo(contract)
-        self.assertEqual(move.amount_untaxed, 99.99)
-        self.assertEqual(move.amount_tax, 7.71)
-
-    def test_uneven_amounts_rounded_globally(self):
-        """3 x 33.333 at 7.7%: 99.999 x 7.7% = 7.70 of tax."""
-        self.env.company.tax_calculation_rounding_method = "round_globally"
-        contract = self._contract(self.mixed_lines[:1] * 3)
-        move, __ = self.assert_invoiced_as_odoo(contract)
-        self.assertEqual(move.amount_untaxed, 100.0)
-        self.assertEqual(move.amount_tax, 7.70)
-
     def test_taxes_rounded_per_line(self):
         """Price excluded and included taxes, two taxes on a line (a fixed
-        amount affecting the next), a group tax; quantities 1.5 and 0.333."""
+        amount affecting the next), a group tax; quantities 1.5 and 0.333, a
+        discount. 3 x 33.333 at 7.7%: 2.57 of tax per line, 7.71 in all."""
         self.env.company.tax_calculation_rounding_method = "round_per_line"
         move, __ = self.assert_invoiced_as_odoo(self._contract(self.mixed_lines))
         self.assertEqual(
@@ -308,10 +305,20 @@ class TestInvoiceExactness(ServiceContractCommon):
                 ).ids
             ),
         )
+        self.assertEqual(self._tax_amount(move, self.tax_7_7), 7.71)
 
     def test_taxes_rounded_globally(self):
+        """The same lines, taxes rounded globally: 99.999 x 7.7% = 7.70."""
         self.env.company.tax_calculation_rounding_method = "round_globally"
-        self.assert_invoiced_as_odoo(self._contract(self.mixed_lines))
+        move, __ = self.assert_invoiced_as_odoo(self._contract(self.mixed_lines))
+        self.assertEqual(self._tax_amount(move, self.tax_7_7), 7.70)
+
+    def _tax_amount(self, move, tax):
+        return -sum(
+            move.line_ids.filtered(lambda line: line.tax_line_id == tax).mapped(
+                "balance"
+            )
+        )
 
     # === Cash rounding ===
 
@@ -321,7 +328,9 @@ class TestInvoiceExactness(ServiceContractCommon):
         )
         move, __ = self.assert_invoiced_as_odoo(contract)
         self.assertEqual(move.invoice_cash_rounding_id, self.rounding_add_line)
-        self.assertTrue(move.line_ids.filtered(lambda l: l.display_type == "rounding"))
+        self.assertTrue(
+            move.line_ids.filtered(lambda line: line.display_type == "rounding")
+        )
         self._assert_rounded(move.amount_total)
 
     def test_cash_rounding_biggest_tax(self):
@@ -331,7 +340,9 @@ class TestInvoiceExactness(ServiceContractCommon):
         )
         move, __ = self.assert_invoiced_as_odoo(contract)
         self.assertEqual(move.invoice_cash_rounding_id, self.rounding_biggest_tax)
-        self.assertFalse(move.line_ids.filtered(lambda l: l.display_type == "rounding"))
+        self.assertFalse(
+            move.line_ids.filtered(lambda line: line.display_type == "rounding")
+        )
         self._assert_rounded(move.amount_total)
 
     def test_cash_rounding_splits_combined_invoices(self):
@@ -374,35 +385,6 @@ class TestInvoiceExactness(ServiceContractCommon):
 
     # === Payment terms ===
 
-    def test_payment_term_two_installments(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30% now, 70% in 30 days",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 30.0, "nb_days": 0}
-                    ),
-                    Command.create(
-                        {"value": "percent", "value_amount": 70.0, "nb_days": 30}
-                    ),
-                ],
-            }
-        )
-        contract = self._contract(self.mixed_lines, payment_term_id=term.id)
-        move, __ = self.assert_invoiced_as_odoo(contract)
-        self.assertEqual(
-            [item["date_maturity"] for item in self._installments(move)],
-            [date(2026, 3, 1), date(2026, 3, 31)],
-        )
-
-    def test_payment_term_end_of_following_month(self):
-        contract = self._contract(self.mixed_lines, payment_term_id=self.pay_terms_b.id)
-        move, __ = self.assert_invoiced_as_odoo(contract)
-        self.assertEqual(
-            [item["date_maturity"] for item in self._installments(move)],
-            [date(2026, 3, 1), date(2026, 4, 30)],
-        )
-
     def test_payment_term_early_discount(self):
         term = self.env["account.payment.term"].create(
             {
@@ -420,14 +402,14 @@ class TestInvoiceExactness(ServiceContractCommon):
         )
         contract = self._contract(self.mixed_lines, payment_term_id=term.id)
         move, __ = self.assert_invoiced_as_odoo(contract)
-        self.assertTrue(move.line_ids.filtered(lambda l: l.display_type == "epd"))
-        self.assertEqual(
-            self._installments(move)[0]["type"], "early_payment_discount"
-        )
+        self.assertTrue(move.line_ids.filtered(lambda line: line.display_type == "epd"))
+        self.assertEqual(self._installments(move)[0]["type"], "early_payment_discount")
 
-    # === Fiscal position, currency ===
+    # === Fiscal position, currency, installments ===
 
     def test_fiscal_position_maps_tax_and_account(self):
+        """A fiscal position mapping a tax and the income account, with
+        Odoo's 30% advance end of following month terms."""
         revenue = self.company_data["default_account_revenue"]
         other_revenue = self.copy_account(revenue)
         fiscal_position = self.env["account.fiscal.position"].create(
@@ -449,17 +431,40 @@ class TestInvoiceExactness(ServiceContractCommon):
             }
         )
         contract = self._contract(
-            self.mixed_lines, fiscal_position_id=fiscal_position.id
+            self.mixed_lines,
+            fiscal_position_id=fiscal_position.id,
+            payment_term_id=self.pay_terms_b.id,
         )
         move, __ = self.assert_invoiced_as_odoo(contract)
         mapped = move.invoice_line_ids.filtered(
-            lambda l: l.product_id == self.product_7_7
+            lambda line: line.product_id == self.product_7_7
         )
         self.assertEqual(mapped.tax_ids, self.tax_21)
         self.assertEqual(mapped.account_id, other_revenue)
+        self.assertEqual(
+            [item["date_maturity"] for item in self._installments(move)],
+            [date(2026, 3, 1), date(2026, 4, 30)],
+        )
 
-    def test_foreign_currency(self):
-        contract = self._contract(self.mixed_lines, manual_currency_id=self.eur.id)
+    def test_foreign_currency_two_installments(self):
+        """A contract in EUR (rate 0.9137 on the posting date) paid 30% now
+        and 70% in 30 days."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30% now, 70% in 30 days",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 30.0, "nb_days": 0}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 70.0, "nb_days": 30}
+                    ),
+                ],
+            }
+        )
+        contract = self._contract(
+            self.mixed_lines, manual_currency_id=self.eur.id, payment_term_id=term.id
+        )
         self.assertEqual(contract.currency_id, self.eur)
         move, __ = self.assert_invoiced_as_odoo(contract)
         self.assertEqual(move.currency_id, self.eur)
@@ -467,6 +472,10 @@ class TestInvoiceExactness(ServiceContractCommon):
         self.assertEqual(
             line.balance,
             self.env.company.currency_id.round(line.amount_currency / 0.9137),
+        )
+        self.assertEqual(
+            [item["date_maturity"] for item in self._installments(move)],
+            [date(2026, 3, 1), date(2026, 3, 31)],
         )
 
     # === Combined invoice ===
@@ -481,7 +490,7 @@ class TestInvoiceExactness(ServiceContractCommon):
         move, __ = self.assert_invoiced_as_odoo(first | second, combine=True)
         self.assertEqual(
             move.invoice_line_ids.filtered(
-                lambda l: l.display_type == "line_section"
+                lambda line: line.display_type == "line_section"
             ).mapped("name"),
             [first.display_name, second.display_name],
         )
