@@ -139,27 +139,35 @@ class TestInvoiceExactness(ServiceContractCommon):
 
     # === The comparison ===
 
-    def assert_invoiced_as_odoo(self, contracts, combine=False):
-        """Invoice ``contracts`` with the engine (posted) into one invoice and
-        the same invoice through Odoo's form (posted); assert both are
-        identical journal item by journal item, in totals and installments.
+    def assert_invoiced_as_odoo(self, contracts, combine=False, invoices=1):
+        """Invoice ``contracts`` with the engine in one run (posted) and each
+        of its invoices again through Odoo's form (posted); assert each pair
+        is identical journal item by journal item, in totals and
+        installments.
 
-        :return: (engine invoice, Odoo's invoice)"""
+        :return: the engine's invoices"""
         result = self.env["service.contract.invoicing"].run(
             contracts, POSTING_DATE, POSTING_DATE, combine=combine, post=True
         )
         self.assertFalse(result.failures)
-        move = result.moves
-        self.assertEqual(len(move), 1)
-        self.assertEqual(move.state, "posted")
-        self.assertEqual(move.invoice_line_ids.contract_line_id.contract_id, contracts)
-        odoo_move = self._odoo_invoice(contracts)
-        self.assertEqual(odoo_move.state, "posted")
-        self.env.invalidate_all()  # both as stored
-        self.assertEqual(self._move_values(move), self._move_values(odoo_move))
-        self.assertEqual(self._journal_items(move), self._journal_items(odoo_move))
-        self.assertEqual(self._installments(move), self._installments(odoo_move))
-        return move, odoo_move
+        moves = result.moves
+        self.assertEqual(len(moves), invoices)
+        self.assertEqual(set(moves.mapped("state")), {"posted"})
+        self.assertEqual(moves.invoice_line_ids.contract_line_id.contract_id, contracts)
+        pairs = []
+        for move in moves:
+            # Its contracts in the order given, as the engine combines them.
+            odoo_move = self._odoo_invoice(
+                contracts & move.invoice_line_ids.contract_line_id.contract_id
+            )
+            self.assertEqual(odoo_move.state, "posted")
+            pairs.append((move, odoo_move))
+        self.env.invalidate_all()  # all as stored
+        for move, odoo_move in pairs:
+            self.assertEqual(self._move_values(move), self._move_values(odoo_move))
+            self.assertEqual(self._journal_items(move), self._journal_items(odoo_move))
+            self.assertEqual(self._installments(move), self._installments(odoo_move))
+        return moves
 
     def _odoo_invoice(self, contracts):
         """The invoice of ``contracts`` built as a user builds it in Odoo:
@@ -292,7 +300,7 @@ class TestInvoiceExactness(ServiceContractCommon):
         amount affecting the next), a group tax; quantities 1.5 and 0.333, a
         discount. 3 x 33.333 at 7.7%: 2.57 of tax per line, 7.71 in all."""
         self.env.company.tax_calculation_rounding_method = "round_per_line"
-        move, __ = self.assert_invoiced_as_odoo(self._contract(self.mixed_lines))
+        move = self.assert_invoiced_as_odoo(self._contract(self.mixed_lines))
         self.assertEqual(
             set(move.line_ids.tax_line_id.ids),
             set(
@@ -310,7 +318,7 @@ class TestInvoiceExactness(ServiceContractCommon):
     def test_taxes_rounded_globally(self):
         """The same lines, taxes rounded globally: 99.999 x 7.7% = 7.70."""
         self.env.company.tax_calculation_rounding_method = "round_globally"
-        move, __ = self.assert_invoiced_as_odoo(self._contract(self.mixed_lines))
+        move = self.assert_invoiced_as_odoo(self._contract(self.mixed_lines))
         self.assertEqual(self._tax_amount(move, self.tax_7_7), 7.70)
 
     def _tax_amount(self, move, tax):
@@ -326,7 +334,7 @@ class TestInvoiceExactness(ServiceContractCommon):
         contract = self._contract(
             self.mixed_lines, cash_rounding_id=self.rounding_add_line.id
         )
-        move, __ = self.assert_invoiced_as_odoo(contract)
+        move = self.assert_invoiced_as_odoo(contract)
         self.assertEqual(move.invoice_cash_rounding_id, self.rounding_add_line)
         self.assertTrue(
             move.line_ids.filtered(lambda line: line.display_type == "rounding")
@@ -338,7 +346,7 @@ class TestInvoiceExactness(ServiceContractCommon):
         contract = self._contract(
             self.mixed_lines, cash_rounding_id=self.rounding_biggest_tax.id
         )
-        move, __ = self.assert_invoiced_as_odoo(contract)
+        move = self.assert_invoiced_as_odoo(contract)
         self.assertEqual(move.invoice_cash_rounding_id, self.rounding_biggest_tax)
         self.assertFalse(
             move.line_ids.filtered(lambda line: line.display_type == "rounding")
@@ -401,15 +409,18 @@ class TestInvoiceExactness(ServiceContractCommon):
             }
         )
         contract = self._contract(self.mixed_lines, payment_term_id=term.id)
-        move, __ = self.assert_invoiced_as_odoo(contract)
+        move = self.assert_invoiced_as_odoo(contract)
         self.assertTrue(move.line_ids.filtered(lambda line: line.display_type == "epd"))
         self.assertEqual(self._installments(move)[0]["type"], "early_payment_discount")
 
     # === Fiscal position, currency, installments ===
 
-    def test_fiscal_position_maps_tax_and_account(self):
-        """A fiscal position mapping a tax and the income account, with
-        Odoo's 30% advance end of following month terms."""
+    def test_one_run_several_invoices(self):
+        """One run, the same lines on three invoices of different terms:
+        - a fiscal position mapping a tax and the income account, with Odoo's
+          30% advance end of following month terms;
+        - EUR (rate 0.9137 on the posting date), 30% now and 70% in 30 days;
+        - the company's currency and no terms."""
         revenue = self.company_data["default_account_revenue"]
         other_revenue = self.copy_account(revenue)
         fiscal_position = self.env["account.fiscal.position"].create(
@@ -430,25 +441,6 @@ class TestInvoiceExactness(ServiceContractCommon):
                 ],
             }
         )
-        contract = self._contract(
-            self.mixed_lines,
-            fiscal_position_id=fiscal_position.id,
-            payment_term_id=self.pay_terms_b.id,
-        )
-        move, __ = self.assert_invoiced_as_odoo(contract)
-        mapped = move.invoice_line_ids.filtered(
-            lambda line: line.product_id == self.product_7_7
-        )
-        self.assertEqual(mapped.tax_ids, self.tax_21)
-        self.assertEqual(mapped.account_id, other_revenue)
-        self.assertEqual(
-            [item["date_maturity"] for item in self._installments(move)],
-            [date(2026, 3, 1), date(2026, 4, 30)],
-        )
-
-    def test_foreign_currency_two_installments(self):
-        """A contract in EUR (rate 0.9137 on the posting date) paid 30% now
-        and 70% in 30 days."""
         term = self.env["account.payment.term"].create(
             {
                 "name": "30% now, 70% in 30 days",
@@ -462,11 +454,31 @@ class TestInvoiceExactness(ServiceContractCommon):
                 ],
             }
         )
-        contract = self._contract(
+        mapped = self._contract(
+            self.mixed_lines,
+            fiscal_position_id=fiscal_position.id,
+            payment_term_id=self.pay_terms_b.id,
+        )
+        in_eur = self._contract(
             self.mixed_lines, manual_currency_id=self.eur.id, payment_term_id=term.id
         )
-        self.assertEqual(contract.currency_id, self.eur)
-        move, __ = self.assert_invoiced_as_odoo(contract)
+        self.assertEqual(in_eur.currency_id, self.eur)
+        plain = self._contract(self.mixed_lines)
+        moves = self.assert_invoiced_as_odoo(mapped | in_eur | plain, invoices=3)
+        by_contract = {
+            move.invoice_line_ids.contract_line_id.contract_id: move for move in moves
+        }
+        move = by_contract[mapped]
+        line = move.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.product_7_7
+        )[0]
+        self.assertEqual(line.tax_ids, self.tax_21)
+        self.assertEqual(line.account_id, other_revenue)
+        self.assertEqual(
+            [item["date_maturity"] for item in self._installments(move)],
+            [date(2026, 3, 1), date(2026, 4, 30)],
+        )
+        move = by_contract[in_eur]
         self.assertEqual(move.currency_id, self.eur)
         line = move.invoice_line_ids[0]
         self.assertEqual(
@@ -477,6 +489,10 @@ class TestInvoiceExactness(ServiceContractCommon):
             [item["date_maturity"] for item in self._installments(move)],
             [date(2026, 3, 1), date(2026, 3, 31)],
         )
+        line = by_contract[plain].invoice_line_ids.filtered(
+            lambda line: line.product_id == self.product_7_7
+        )[0]
+        self.assertEqual(line.tax_ids, self.tax_7_7)
 
     # === Combined invoice ===
 
@@ -487,7 +503,7 @@ class TestInvoiceExactness(ServiceContractCommon):
         second = self._contract(
             self.mixed_lines[3:], name="Second contract", combine_invoices=True
         )
-        move, __ = self.assert_invoiced_as_odoo(first | second, combine=True)
+        move = self.assert_invoiced_as_odoo(first | second, combine=True)
         self.assertEqual(
             move.invoice_line_ids.filtered(
                 lambda line: line.display_type == "line_section"
