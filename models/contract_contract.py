@@ -641,6 +641,7 @@ class ContractContract(models.Model):
             "journal_id": env._("the journal"),
             "company_id": env._("the company"),
             "fiscal_position_id": env._("the fiscal position"),
+            "cash_rounding_id": env._("the cash rounding method"),
         }
         names = [name for name in words if name in field_names] + sorted(
             name for name in field_names if name not in words

@@ -10,6 +10,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import ServiceContractCommon
@@ -120,6 +121,10 @@ class TestInvoiceExactness(ServiceContractCommon):
             "EUR",
             rates=[("2026-01-01", 1.25), ("2026-03-01", 0.9137), ("2026-03-02", 2.0)],
         )
+
+    @property
+    def customer_form_view(self):
+        return self.env.ref("contract.contract_contract_customer_form_view")
 
     @classmethod
     def _create_service(cls, name, taxes):
@@ -378,9 +383,24 @@ class TestInvoiceExactness(ServiceContractCommon):
         )
         self.assertNotIn("invoice_cash_rounding_id", oca._prepare_invoice(POSTING_DATE))
 
+    def test_cash_rounding_locked(self):
+        """Read-only on the form of a Locked contract, refused otherwise."""
+        contract = self._contract(self.mixed_lines[:1])
+        form = Form(contract, view=self.customer_form_view)
+        with self.assertRaises(AssertionError):
+            form.cash_rounding_id = self.rounding_add_line
+        with self.assertRaisesRegex(UserError, "the cash rounding method"):
+            contract.cash_rounding_id = self.rounding_add_line
+        contract.action_open_changes()
+        with Form(contract, view=self.customer_form_view) as form:
+            form.cash_rounding_id = self.rounding_add_line
+        self.assertEqual(contract.cash_rounding_id, self.rounding_add_line)
+
     def test_cash_rounding_shown_to_cash_rounding_users(self):
         def shown():
-            arch = self.env["contract.contract"].get_view(view_type="form")["arch"]
+            arch = self.env["contract.contract"].get_view(
+                self.customer_form_view.id, "form"
+            )["arch"]
             return 'name="cash_rounding_id"' in arch
 
         self.assertTrue(shown())
