@@ -72,6 +72,7 @@ LOCKED_CONTRACT_FIELDS = {
     "journal_id",
     "company_id",
     "fiscal_position_id",
+    "cash_rounding_id",
     "contract_line_ids",
     "contract_line_fixed_ids",
 }
@@ -151,7 +152,16 @@ class ContractContract(models.Model):
         string="Combinable",
         help="Create Contract Invoices may put this contract on one invoice "
         "with other combinable contracts of the same invoice address, "
-        "currency, company, journal, payment terms and fiscal position.",
+        "currency, company, journal, payment terms, fiscal position and cash "
+        "rounding method.",
+    )
+    cash_rounding_id = fields.Many2one(
+        comodel_name="account.cash.rounding",
+        string="Cash Rounding Method",
+        tracking=True,
+        help="Rounds the total of this contract's invoices to the smallest "
+        "coinage of the currency, as Odoo's invoices do (Invoicing settings: "
+        "Cash Rounding).",
     )
     amount_per_period = fields.Monetary(
         compute="_compute_amounts",
@@ -632,6 +642,7 @@ class ContractContract(models.Model):
             "journal_id": env._("the journal"),
             "company_id": env._("the company"),
             "fiscal_position_id": env._("the fiscal position"),
+            "cash_rounding_id": env._("the cash rounding method"),
         }
         names = [name for name in words if name in field_names] + sorted(
             name for name in field_names if name not in words
@@ -1081,6 +1092,14 @@ class ContractContract(models.Model):
                 if len(texts) > index
             }
             invoices.browse(list(round_bodies))._message_log_batch(round_bodies)
+
+    def _prepare_invoice(self, date_invoice, journal=None):
+        # A service contract's invoices round their total as the contract
+        # says (Odoo's cash rounding, which OCA's contract does not know).
+        vals = super()._prepare_invoice(date_invoice, journal=journal)
+        if self._sci_service_contracts() and self.cash_rounding_id:
+            vals["invoice_cash_rounding_id"] = self.cash_rounding_id.id
+        return vals
 
     def _get_related_invoices(self):
         # Within the engine's steps after creating invoices (OCA's

@@ -472,6 +472,7 @@ class ServiceContractInvoicing(models.AbstractModel):
             contract.journal_id.id,
             contract.payment_term_id.id,
             contract.fiscal_position_id.id,
+            contract.cash_rounding_id.id,
         )
 
     def _group_plans(self, plans, combine):

@@ -19,3 +19,4 @@ from . import test_shipments_to_invoice
 from . import test_oca_hooks
 from . import test_app_ui
 from . import test_concurrent_shipment_posting
+from . import test_invoice_exactness
