@@ -5,6 +5,22 @@ import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 const SCI = "service_contract_invoicing";
 
+/** Steps opening an entry of the app's Configuration menu. */
+function openConfigurationEntry(content, menu) {
+    return [
+        {
+            content: "Open Configuration",
+            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_config']`,
+            run: "click",
+        },
+        {
+            content,
+            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.${menu}']`,
+            run: "click",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("sci_app_menu", {
     steps: () => [
         stepUtils.showAppsMenuItem(),
@@ -43,16 +59,7 @@ registry.category("web_tour.tours").add("sci_app_menu", {
             content: "The sales orders list opens",
             trigger: ".o_breadcrumb .active:contains('Sales Orders')",
         },
-        {
-            content: "Open Configuration",
-            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_config']`,
-            run: "click",
-        },
-        {
-            content: "Open the contract templates",
-            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.menu_service_contract_templates']`,
-            run: "click",
-        },
+        ...openConfigurationEntry("Open the contract templates", "menu_service_contract_templates"),
         {
             content: "Still in the Service Contracts app",
             trigger: ".o_main_navbar .o_menu_brand:contains('Service Contracts')",
@@ -61,16 +68,7 @@ registry.category("web_tour.tours").add("sci_app_menu", {
             content: "The contract templates list opens",
             trigger: ".o_breadcrumb .active:contains('Contract Templates')",
         },
-        {
-            content: "Open Configuration again",
-            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_config']`,
-            run: "click",
-        },
-        {
-            content: "Open the Invoice Periods help",
-            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.menu_contract_invoice_period_help']`,
-            run: "click",
-        },
+        ...openConfigurationEntry("Open the Invoice Periods help", "menu_contract_invoice_period_help"),
         {
             content: "The help page is read-only and names each period",
             trigger:
@@ -84,16 +82,7 @@ registry.category("web_tour.tours").add("sci_app_menu", {
             content: "Its title is the breadcrumb",
             trigger: ".o_breadcrumb .active:contains('Invoice Periods')",
         },
-        {
-            content: "Open Configuration for the settings",
-            trigger: `.o_menu_sections [data-menu-xmlid='${SCI}.menu_service_contract_config']`,
-            run: "click",
-        },
-        {
-            content: "Open the Settings",
-            trigger: `.dropdown-item[data-menu-xmlid='${SCI}.menu_service_contract_settings']`,
-            run: "click",
-        },
+        ...openConfigurationEntry("Open the Settings", "menu_service_contract_settings"),
         {
             content: "The settings open on the app's own page",
             trigger: ".app_settings_block[data-key='service_contract_invoicing'] h2:contains('Contract Invoicing')",
