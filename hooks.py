@@ -5,6 +5,8 @@ import logging
 from odoo import fields
 from odoo.tools import SQL
 
+from .models.trusted_context import Trusted
+
 _logger = logging.getLogger(__name__)
 
 
@@ -179,7 +181,9 @@ def post_init_hook(env):
             ("recurring_next_date", "!=", False),
         ]
     ).filtered(lambda c: not c.date_end or c.recurring_next_date <= c.date_end)
-    running.with_context(sci_skip_lock_check=True, tracking_disable=True).write(
+    running.with_context(
+        sci_skip_lock_check=Trusted(), sci_status_write=Trusted(), tracking_disable=True
+    ).write(
         {
             "is_service_contract": True,
             "contract_state": "signed",

@@ -6,6 +6,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from .service_contract_invoicing import is_concurrency_error, is_concurrency_retried
+from .trusted_context import Trusted, trusted_option
 
 CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 
@@ -126,7 +127,7 @@ class AccountMove(models.Model):
         res = super().button_draft()
         self.env["contract.revenue.schedule"]._sci_drop_for_moves(posted)
         posted._sci_reverse_ledger_entries(
-            self.env.context.get("sci_ledger_event", "reset")
+            trusted_option(self.env, "sci_ledger_event", "reset")
         )
         cancelled.invoice_line_ids._sci_reclaim_periods()
         return res
@@ -137,7 +138,7 @@ class AccountMove(models.Model):
         # entries are reversed as "cancelled".
         to_cancel = self.filtered(lambda move: move.state != "cancel")
         res = super(
-            AccountMove, self.with_context(sci_ledger_event="cancel")
+            AccountMove, self.with_context(sci_ledger_event=Trusted("cancel"))
         ).button_cancel()
         to_cancel.filtered(
             lambda move: move.state == "cancel"

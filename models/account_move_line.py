@@ -5,6 +5,8 @@ from collections import defaultdict
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .trusted_context import Trusted
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -76,10 +78,13 @@ class AccountMoveLine(models.Model):
         return super().unlink()
 
     def _sci_period_lines(self):
+        """The lines of ``self`` invoicing a period of a service contract:
+        OCA's other contracts keep OCA's rules (no period given back)."""
         return self.filtered(
             lambda line: line.contract_line_id
             and line.sci_period_start
             and line.sci_period_end
+            and line.contract_line_id.contract_id._sci_service_contracts()
         )
 
     def _sci_release_periods(self):
@@ -154,8 +159,14 @@ class AccountMoveLine(models.Model):
             copy.write({"sci_period_start": start, "sci_period_end": end})
 
     def _sci_write_last_date_invoiced(self, by_date):
-        # As invoicing does: a locked contract lets its invoiced dates move.
-        ContractLine = self.env["contract.line"].with_context(sci_skip_lock_check=True)
+        # Bookkeeping that follows an invoice change Odoo already allowed
+        # (cancel, reset to draft, delete: checked by Odoo before this runs):
+        # whoever may change the invoice frees or takes back its periods,
+        # without the right to edit contracts, hence sudo(). As invoicing
+        # does, a Locked contract lets its invoiced dates move.
+        ContractLine = (
+            self.env["contract.line"].sudo().with_context(sci_skip_lock_check=Trusted())
+        )
         for last, line_ids in by_date.items():
             ContractLine.browse(line_ids).write({"last_date_invoiced": last})
 

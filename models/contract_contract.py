@@ -12,6 +12,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
 from .contract_line import MONTHS_PER_RULE, SERVICE_PERIOD_MONTHS, service_period
+from .trusted_context import Trusted, trusted_option
 
 _logger = logging.getLogger(__name__)
 
@@ -75,6 +76,15 @@ LOCKED_CONTRACT_FIELDS = {
     "cash_rounding_id",
     "contract_line_ids",
     "contract_line_fixed_ids",
+}
+# The lifecycle of a service contract: changed only by its actions (Sign, Open,
+# Lock, Cancel) and by the install, never written directly.
+STATUS_FIELDS = {"contract_state", "change_status", "signed_date"}
+# What a new contract's status fields may hold when created directly: a quote.
+STATUS_DEFAULTS = {
+    "contract_state": "draft",
+    "change_status": "open",
+    "signed_date": False,
 }
 
 
@@ -553,10 +563,26 @@ class ContractContract(models.Model):
         for vals in vals_list:
             if vals.get("invoice_period") == "none":
                 vals.setdefault("recurring_next_date", False)
+            if not trusted_option(self.env, "sci_status_write") and any(
+                (vals.get(name) or False) != (STATUS_DEFAULTS[name] or False)
+                for name in STATUS_FIELDS
+                if name in vals
+            ):
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s: a new contract is a quote. Sign "
+                        "it with Sign once it is complete.",
+                        contract=vals.get("name") or "",
+                    )
+                )
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("sci_skip_lock_check"):
+        if STATUS_FIELDS & set(vals) and not trusted_option(
+            self.env, "sci_status_write"
+        ):
+            self._sci_refuse_status_write(STATUS_FIELDS & set(vals))
+        if not trusted_option(self.env, "sci_skip_lock_check"):
             self._sci_check_locked(set(vals))
             if "is_service_contract" in vals:
                 self._sci_check_service_flag(bool(vals["is_service_contract"]))
@@ -568,6 +594,22 @@ class ContractContract(models.Model):
                 fields.Date.to_date(vals["recurring_next_date"])
             )
         return res
+
+    def _sci_refuse_status_write(self, field_names):
+        """The status of a contract changes through Sign, Open, Lock and
+        Cancel only: they check what the change needs and say it in the
+        chatter, which a direct write would skip."""
+        raise UserError(
+            self.env._(
+                "Contracts %(contracts)s: %(fields)s cannot be written directly. "
+                "Use the Sign, Open, Lock and Cancel buttons of the contract.",
+                contracts=", ".join(self.mapped("display_name")),
+                fields=", ".join(
+                    self._fields[name]._description_string(self.env)
+                    for name in sorted(field_names)
+                ),
+            )
+        )
 
     def _sci_check_service_flag(self, is_service):
         """A contract becomes (or stops being) a service contract only while it
@@ -697,6 +739,24 @@ class ContractContract(models.Model):
                     contracts=", ".join(self.mapped("display_name")),
                 )
             )
+        # And only contracts of the manager's companies (record rules).
+        self.check_access("write")
+
+    def _sci_check_invoicing_user(self):
+        """Invoicing a service contract (one contract, a batch, OCA's paths
+        into the engine) is for Service Contract Users of the contract's
+        company; the engine then writes the invoiced dates as superuser."""
+        if not self.env.su and not self.env.user.has_group(
+            "service_contract_invoicing.group_service_contract_user"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Service Contract User can invoice service contracts "
+                    "(%(contracts)s).",
+                    contracts=", ".join(self.mapped("display_name")),
+                )
+            )
+        self.check_access("read")
 
     def _sci_check_service(self):
         """Sign, open, lock and cancel belong to service contracts only."""
@@ -730,7 +790,9 @@ class ContractContract(models.Model):
                         what="; ".join(missing),
                     )
                 )
-        self.with_context(sci_skip_lock_check=True).write(
+        self.with_context(
+            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
+        ).write(
             {
                 "contract_state": "signed",
                 "change_status": "locked",
@@ -757,9 +819,9 @@ class ContractContract(models.Model):
                 body=Markup("%s<br/>%s")
                 % (self.env._("Contract cancelled."), contract.cancel_reason)
             )
-        self.with_context(sci_skip_lock_check=True).write(
-            {"contract_state": "cancelled"}
-        )
+        self.with_context(
+            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
+        ).write({"contract_state": "cancelled"})
         return True
 
     def _sci_lock_rows_nowait(self):
@@ -814,7 +876,9 @@ class ContractContract(models.Model):
                         user=contract.write_uid.name,
                     )
                 )
-        self.with_context(sci_skip_lock_check=True).write({"change_status": new_status})
+        self.with_context(
+            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
+        ).write({"change_status": new_status})
         body = (
             self.env._(
                 "Contract opened for changes by %(user)s.", user=self.env.user.name
@@ -1012,7 +1076,7 @@ class ContractContract(models.Model):
         # With sci_oca_rules_only (scheduled actions), only the former: the
         # engine selects service contracts itself.
         domain = super()._get_contracts_to_invoice_domain(date_ref)
-        if self.env.context.get("sci_oca_rules_only"):
+        if trusted_option(self.env, "sci_oca_rules_only"):
             return expression.AND([domain, self._sci_oca_rules_domain()])
         return expression.AND(
             [
@@ -1029,12 +1093,14 @@ class ContractContract(models.Model):
         # contracts are invoiced by the engine exactly as Create Contract
         # Invoices does (it skips what another run holds or already invoiced),
         # then OCA invoices the other contracts with its own rules.
-        if create_type == "invoice" and not self.env.context.get("sci_oca_rules_only"):
+        if create_type == "invoice" and not trusted_option(
+            self.env, "sci_oca_rules_only"
+        ):
             self.env["service.contract.invoicing"].with_context(
-                sci_skip_oca_cron=True
+                sci_skip_oca_cron=Trusted()
             )._cron_create_invoices()
         return super(
-            ContractContract, self.with_context(sci_oca_rules_only=True)
+            ContractContract, self.with_context(sci_oca_rules_only=Trusted())
         )._cron_recurring_create(date_ref, create_type)
 
     @api.model
@@ -1043,7 +1109,7 @@ class ContractContract(models.Model):
         (called by Create Contract Invoices' scheduled action, the only active
         one)."""
         return self.with_context(
-            sci_oca_rules_only=True
+            sci_oca_rules_only=Trusted()
         ).cron_recurring_create_invoice()
 
     def _recurring_create_invoice(self, date_ref=False):
@@ -1057,7 +1123,10 @@ class ContractContract(models.Model):
                 date_ref
             )
         if service:
-            day = date_ref or fields.Date.context_today(self)
+            service._sci_check_invoicing_user()
+            day = self.env["service.contract.invoicing"]._to_date(
+                date_ref
+            ) or fields.Date.context_today(self)
             result = self.env["service.contract.invoicing"].run(
                 service, posting_date=day, invoice_to_date=day, combine=True
             )
@@ -1074,7 +1143,7 @@ class ContractContract(models.Model):
         # the whole batch at once instead of one message_post per invoice
         # (a seventh of the time of a run). Invoices have no follower yet at
         # this point: message_post would notify nobody either.
-        if not self.env.context.get("sci_invoices_by_contract"):
+        if not trusted_option(self.env, "sci_invoices_by_contract"):
             return super()._add_contract_origin(invoices)
         bodies = defaultdict(list)
         for contract in self:
@@ -1106,7 +1175,7 @@ class ContractContract(models.Model):
         # _add_contract_origin, _invoice_followers), which only act on the
         # invoices just created, those are given: no search of every invoice
         # line of each contract.
-        invoices_by_contract = self.env.context.get("sci_invoices_by_contract")
+        invoices_by_contract = trusted_option(self.env, "sci_invoices_by_contract")
         if invoices_by_contract and self.id in invoices_by_contract:
             return self.env["account.move"].browse(invoices_by_contract[self.id])
         return super()._get_related_invoices()
@@ -1118,7 +1187,7 @@ class ContractContract(models.Model):
         self.ensure_one()
         if not self._sci_service_contracts():
             return super().recurring_create_invoice()
-        posting_date = self.env.context.get("sci_posting_date")
+        posting_date = trusted_option(self.env, "sci_posting_date")
         if posting_date:
             return self._sci_create_service_invoice(posting_date, posting_date)
         today = fields.Date.context_today(self)
@@ -1129,6 +1198,7 @@ class ContractContract(models.Model):
         invoice_to_date, dated posting_date; raise UserError saying why when
         nothing can be invoiced."""
         self.ensure_one()
+        self._sci_check_invoicing_user()
         reason = self._sci_not_invoiceable_reason()
         if reason:
             raise UserError(

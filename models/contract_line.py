@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
+from .trusted_context import Trusted, trusted_option
+
 # Line fields that change what is invoiced; last_date_invoiced is not among
 # them: invoicing itself moves it forward.
 LOCKED_LINE_FIELDS = {
@@ -304,7 +306,7 @@ class ContractLine(models.Model):
         contracts = self.env["contract.contract"].browse(
             {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
         )
-        if not self.env.context.get("sci_skip_lock_check"):
+        if not trusted_option(self.env, "sci_skip_lock_check"):
             contracts._sci_check_locked({"contract_line_ids"})
         for vals in vals_list:
             contract = contracts.browse(vals.get("contract_id"))
@@ -319,14 +321,14 @@ class ContractLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("sci_skip_lock_check") and (
+        if not trusted_option(self.env, "sci_skip_lock_check") and (
             set(vals) & LOCKED_LINE_FIELDS
         ):
             self.contract_id._sci_check_locked({"contract_line_ids"})
         return super().write(vals)
 
     def unlink(self):
-        if not self.env.context.get("sci_skip_lock_check"):
+        if not trusted_option(self.env, "sci_skip_lock_check"):
             self.contract_id._sci_check_locked({"contract_line_ids"})
         return super().unlink()
 
@@ -334,7 +336,7 @@ class ContractLine(models.Model):
         # OCA's own invoicing paths record the period too, so the database
         # refuses a period invoiced twice whichever path invoices it.
         vals = super()._prepare_invoice_line()
-        if vals and not self.display_type:
+        if vals and not self.display_type and self.contract_id._sci_service_contracts():
             first, last, __ = self._get_period_to_invoice(
                 self.last_date_invoiced, self.recurring_next_date
             )
@@ -351,7 +353,7 @@ class ContractLine(models.Model):
         Empty when an extension nullifies the line, as OCA allows."""
         self.ensure_one()
         vals = self.with_context(
-            sci_invoice_period=(self.id, period_start, next_date)
+            sci_invoice_period=Trusted((self.id, period_start, next_date))
         )._prepare_invoice_line()
         if not vals:
             return {}
@@ -368,7 +370,7 @@ class ContractLine(models.Model):
         if "#" not in (self.name or ""):
             # Without OCA's #START#/#END# markers, the period is said on a
             # line of its own, in the customer's date format.
-            lang_format = self.env.context.get("sci_date_format") or "%m/%d/%Y"
+            lang_format = trusted_option(self.env, "sci_date_format") or "%m/%d/%Y"
             vals["name"] = (
                 f"{vals.get('name') or ''}\n{period_start.strftime(lang_format)}"
                 f" - {period_end.strftime(lang_format)}"
@@ -397,7 +399,7 @@ class ContractLine(models.Model):
         # by the usual arithmetic below. Other questions are answered as usual.
         # A context key rather than values put in the record cache: no ORM
         # internals, nothing that a flush could write to the database.
-        engine_period = self.env.context.get("sci_invoice_period")
+        engine_period = trusted_option(self.env, "sci_invoice_period")
         if (
             engine_period
             and engine_period[0] == self.id

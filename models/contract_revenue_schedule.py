@@ -28,6 +28,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, config, split_every
 
+from .trusted_context import Trusted, trusted_option
+
 _logger = logging.getLogger(__name__)
 
 # Rows read and written per chunk when recognising.
@@ -384,9 +386,9 @@ class ContractRevenueSchedule(models.Model):
             lambda row: row.state == "pending"
             and currency.is_zero(row.amount + sum(row.credit_ids.mapped("amount")))
         )
-        (cancelled | cancelled.credit_ids).with_context(sci_schedule_write=True).write(
-            {"state": "reversed"}
-        )
+        (cancelled | cancelled.credit_ids).with_context(
+            sci_schedule_write=Trusted()
+        ).write({"state": "reversed"})
         return created
 
     # === Undo ===
@@ -447,13 +449,13 @@ class ContractRevenueSchedule(models.Model):
                     "analytic_distribution": row.analytic_distribution,
                 }
             )
-        rows.with_context(sci_schedule_write=True).unlink()
+        rows.with_context(sci_schedule_write=Trusted()).unlink()
         origins.exists().filtered(lambda row: row.state == "reversed").with_context(
-            sci_schedule_write=True
+            sci_schedule_write=Trusted()
         ).write({"state": "pending"})
         (origins.exists().credit_ids).filtered(
             lambda row: row.state == "reversed"
-        ).with_context(sci_schedule_write=True).write({"state": "pending"})
+        ).with_context(sci_schedule_write=Trusted()).write({"state": "pending"})
 
     # === Recognition: Post Prepaid Contract Entries ===
 
@@ -668,7 +670,7 @@ class ContractRevenueSchedule(models.Model):
     def write(self, vals):
         if {"state", "recognition_move_id", "amount", "month", "date"} & set(
             vals
-        ) and not self.env.context.get("sci_schedule_write"):
+        ) and not trusted_option(self.env, "sci_schedule_write"):
             raise UserError(
                 self.env._(
                     "Deferral schedule rows are changed by posting, credit notes "
@@ -678,7 +680,7 @@ class ContractRevenueSchedule(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        if not self.env.context.get("sci_schedule_write"):
+        if not trusted_option(self.env, "sci_schedule_write"):
             raise UserError(
                 self.env._(
                     "Deferral schedule rows are deleted by resetting their "

@@ -24,6 +24,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY, retrying
 from odoo.tools import SQL, config, format_date
 
+from .trusted_context import Trusted, trusted_option
+
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
@@ -111,9 +113,22 @@ class ServiceContractInvoicing(models.AbstractModel):
             cancelled invoices left before the last invoiced one
         :return: InvoicingResult
         """
+        posting_date = self._to_date(posting_date)
+        invoice_to_date = self._to_date(invoice_to_date)
+        if not (
+            isinstance(contracts, models.BaseModel)
+            and contracts._name == "contract.contract"
+        ) or not (posting_date and invoice_to_date):
+            raise UserError(
+                self.env._(
+                    "Contract invoicing needs service contracts, a posting date "
+                    "and an invoice-to date: use Create Contract Invoices."
+                )
+            )
+        contracts._sci_check_invoicing_user()
         result = InvoicingResult(moves=self.env["account.move"])
         engine = (
-            self.with_context(sci_invoicing_run_id=invoicing_run.id)
+            self.with_context(sci_invoicing_run_id=Trusted(invoicing_run.id))
             if invoicing_run and not dry_run
             else self
         )
@@ -143,6 +158,20 @@ class ServiceContractInvoicing(models.AbstractModel):
                 )
                 self.env.invalidate_all()
         return result
+
+    @api.model
+    def _to_date(self, value):
+        """``value`` (a date, or a date as JSON-RPC sends it) as a date; a
+        clear error for anything else."""
+        try:
+            return fields.Date.to_date(value) if value else None
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._(
+                    "%(value)s is not a date: give dates as YYYY-MM-DD.",
+                    value=value,
+                )
+            ) from error
 
     @api.model
     def _split_batches(self, contracts, combine, size=None):
@@ -228,7 +257,7 @@ class ServiceContractInvoicing(models.AbstractModel):
             invoicing_run.skipped_count,
             invoicing_run.failed_count,
         )
-        if not self.env.context.get("sci_skip_oca_cron"):
+        if not trusted_option(self.env, "sci_skip_oca_cron"):
             # The only active scheduled action: contracts that keep OCA's
             # rules are invoiced by OCA's own code, as OCA's cron did.
             self.env["contract.contract"]._sci_cron_invoice_oca_contracts()
@@ -594,7 +623,7 @@ class ServiceContractInvoicing(models.AbstractModel):
         lines = plan["invoice_lines"] | self.env["contract.line"].concat(*periods)
         for line in lines:
             if line in periods:
-                dated_line = line.with_context(sci_date_format=date_format)
+                dated_line = line.with_context(sci_date_format=Trusted(date_format))
                 vals_list += [
                     dated_line._sci_prepare_invoice_line_values(start, end, next_date)
                     for start, end, next_date in periods[line]
@@ -629,7 +658,7 @@ class ServiceContractInvoicing(models.AbstractModel):
             mail_create_nosubscribe=True,
             mail_notrack=True,
         )
-        run_id = self.env.context.get("sci_invoicing_run_id")
+        run_id = trusted_option(self.env, "sci_invoicing_run_id")
         if run_id:
             for vals in vals_list:
                 vals["sci_invoicing_run_id"] = run_id
@@ -669,7 +698,9 @@ class ServiceContractInvoicing(models.AbstractModel):
         # Invoicing bookkeeping: a Service Contract User invoices contracts
         # they may read (record rules applied when selecting them) but not
         # change, so the invoiced date is recorded as superuser.
-        Line = self.env["contract.line"].sudo().with_context(sci_skip_lock_check=True)
+        Line = (
+            self.env["contract.line"].sudo().with_context(sci_skip_lock_check=Trusted())
+        )
         for end, line_ids in by_date.items():
             Line.browse(line_ids).write({"last_date_invoiced": end})
 
@@ -689,7 +720,7 @@ class ServiceContractInvoicing(models.AbstractModel):
         contracts = (
             self.env["contract.contract"]
             .browse(list(invoices_by_contract))
-            .with_context(sci_invoices_by_contract=dict(invoices_by_contract))
+            .with_context(sci_invoices_by_contract=Trusted(dict(invoices_by_contract)))
         )
         contracts._add_contract_origin(moves)
         contracts._invoice_followers(moves)

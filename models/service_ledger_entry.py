@@ -16,6 +16,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
 
+from .trusted_context import Trusted, trusted_option
+
 # Context key allowing the ledger's own code to create entries and flag them
 # reversed. Nothing else may create, change or delete an entry.
 LEDGER_WRITE_KEY = "sci_ledger_internal_write"
@@ -381,7 +383,7 @@ class ServiceLedgerEntry(models.Model):
         return super().unlink()
 
     def _sci_check_internal(self):
-        if not self.env.context.get(LEDGER_WRITE_KEY):
+        if not trusted_option(self.env, LEDGER_WRITE_KEY):
             raise UserError(
                 self.env._(
                     "Service ledger entries are created when invoices and credit "
@@ -398,7 +400,9 @@ class ServiceLedgerEntry(models.Model):
             return self.browse()
         # Entries are written by whoever posts an invoice or consumes a
         # shipment, and users may only read them: the ledger writes itself.
-        entries = self.sudo().with_context(**{LEDGER_WRITE_KEY: True}).create(vals_list)
+        entries = (
+            self.sudo().with_context(**{LEDGER_WRITE_KEY: Trusted()}).create(vals_list)
+        )
         # Totals computed from the ledger are read again.
         self.env["contract.contract"].invalidate_model(
             ["sci_invoiced_this_year", "sci_ledger_entry_count"]
@@ -462,7 +466,10 @@ class ServiceLedgerEntry(models.Model):
         with the same key credit several entries)."""
         lines = invoices.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
-            and (line.contract_line_id or line._sci_is_shipment_line())
+            and (
+                line.contract_line_id.contract_id._sci_service_contracts()
+                or line._sci_is_shipment_line()
+            )
         )
         if not lines:
             return self.browse()
@@ -621,7 +628,7 @@ class ServiceLedgerEntry(models.Model):
             vals_list.append(vals)
         # The flag first: the posting index only allows one live entry. Users
         # may only read entries: the ledger flags its own entries (sudo).
-        flagged = to_reverse.sudo().with_context(**{LEDGER_WRITE_KEY: True})
+        flagged = to_reverse.sudo().with_context(**{LEDGER_WRITE_KEY: Trusted()})
         flagged.write({"is_reversed": True})
         flagged.flush_recordset(["is_reversed"])
         return self._sci_create(vals_list)

@@ -73,6 +73,16 @@ class StockPicking(models.Model):
         invoiced: a Service Contract Manager or an Inventory Administrator
         decides it, whoever else can write transfers."""
         user = self.env.user
+        # Only transfers of the user's companies, even though the work below
+        # runs as superuser.
+        if not self.env.su and self.company_id - self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "Transfers %(pickings)s belong to a company you do not work "
+                    "for.",
+                    pickings=", ".join(self.mapped("name")),
+                )
+            )
         if not (
             self.env.su
             or user.has_group(

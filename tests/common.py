@@ -6,6 +6,7 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import TransactionCase
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
 
 
 class ServiceContractCommon(AccountTestInvoicingCommon):
@@ -192,7 +193,9 @@ class CommittedContractsCase(CommittedDataCase):
             env["contract.invoicing.run"].search(
                 [("line_ids.contract_id", "in", contracts.ids)]
             ).unlink()
-            contracts.with_context(sci_skip_lock_check=True).unlink()
+            contracts.with_context(
+                sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
+            ).unlink()
             env["product.product"].browse(self.product_id).unlink()
             env["res.partner"].browse(self.partner_id).unlink()
 

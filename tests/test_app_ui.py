@@ -9,6 +9,8 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, TransactionCase, tagged
 
+from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
+
 from .common import ServiceContractCommon
 
 MODULE = "service_contract_invoicing"
@@ -107,7 +109,7 @@ class TestAppUi(ServiceContractCommon):
         )
         # Demo contracts must not enter the wizard's counts.
         cls.env["contract.contract"].search([]).with_context(
-            sci_skip_lock_check=True
+            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
         ).write({"contract_state": "cancelled"})
 
     def _service_contract(self, **values):

@@ -17,6 +17,7 @@ from odoo.tools import SQL, mute_logger
 from odoo.addons.service_contract_invoicing.models.service_ledger_entry import (
     LEDGER_WRITE_KEY,
 )
+from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
 
 from .common import CommittedDataCase
 
@@ -133,7 +134,7 @@ class TestConcurrentShipmentPosting(CommittedDataCase):
             # test remove what they wrote, reversals first.
             entries = (
                 env["service.ledger.entry"]
-                .with_context(**{LEDGER_WRITE_KEY: True})
+                .with_context(**{LEDGER_WRITE_KEY: Trusted()})
                 .search([("product_id", "in", self.product_ids)])
             )
             entries.filtered("reversed_entry_id").unlink()

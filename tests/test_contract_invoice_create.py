@@ -7,6 +7,8 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
+
 from .common import ServiceContractCommon
 
 
@@ -21,7 +23,7 @@ class TestContractInvoiceCreate(ServiceContractCommon):
         )
         # Other contracts of the database (demo) must not disturb the counts.
         cls.env["contract.contract"].search([("id", "not in", [])]).with_context(
-            sci_skip_lock_check=True
+            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
         ).write({"contract_state": "cancelled"})
 
     def _wizard(self, **values):

@@ -15,6 +15,8 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
+
 from .common import CommittedContractsCase, ServiceContractCommon
 
 CONTRACTS = 3
@@ -147,7 +149,7 @@ class TestNeverLosePeriods(ServiceContractCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["contract.contract"].search([]).with_context(
-            sci_skip_lock_check=True
+            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
         ).write({"contract_state": "cancelled"})
         cls.engine = cls.env["service.contract.invoicing"]
 

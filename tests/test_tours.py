@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
+
 from .test_delivered_services import TestDeliveredServicesBase
 from .test_shipment_invoicing import TestShipmentInvoicingBase
 
@@ -142,12 +144,12 @@ class TestServiceContractTours(HttpCase):
             }
         )
         contract = self._create_contract("Tourdefer Customer Ltd")
-        contract.with_context(sci_skip_lock_check=True).write(
-            {"invoice_period": "year", "is_service_contract": True}
-        )
-        contract.contract_line_ids.with_context(sci_skip_lock_check=True).write(
-            {"price_unit": 1200.0}
-        )
+        contract.with_context(
+            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
+        ).write({"invoice_period": "year", "is_service_contract": True})
+        contract.contract_line_ids.with_context(
+            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
+        ).write({"price_unit": 1200.0})
         self.assertTrue(contract.sci_defer_revenue)
         self.start_tour(
             "/odoo/action-service_contract_invoicing.contract_contract_service_action/"

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
+from ..models.trusted_context import Trusted
+
 
 class ContractManuallyCreateInvoice(models.TransientModel):
     _inherit = "contract.manually.create.invoice"
@@ -13,5 +15,5 @@ class ContractManuallyCreateInvoice(models.TransientModel):
         # to it.
         return super(
             ContractManuallyCreateInvoice,
-            self.with_context(sci_posting_date=self.invoice_date),
+            self.with_context(sci_posting_date=Trusted(self.invoice_date)),
         )._create_invoices()

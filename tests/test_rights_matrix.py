@@ -1,0 +1,413 @@
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The rights matrix of the README, cell by cell, over real JSON-RPC: each
+role authenticates and calls the public methods the web client calls
+(``/web/dataset/call_kw``), on records of company A. A cell is allowed when the
+call had its effect on company A's record, refused when it had none; a refused
+call always answers with an access or user error in words, never a server
+error."""
+
+import json
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+ROLES = (
+    "service_user",
+    "service_manager",
+    "billing",
+    "accountant",
+    "sales",
+    "other_company",
+    "portal",
+)
+ROLE_GROUPS = {
+    "service_user": "service_contract_invoicing.group_service_contract_user",
+    "service_manager": "service_contract_invoicing.group_service_contract_manager",
+    "billing": "account.group_account_invoice",
+    "accountant": "account.group_account_manager",
+    "sales": "sales_team.group_sale_salesman",
+    "other_company": "service_contract_invoicing.group_service_contract_manager",
+    "portal": "base.group_portal",
+}
+MANAGERS = {"service_manager", "accountant"}
+SERVICE_USERS = MANAGERS | {"service_user"}
+# action -> roles allowed. The invoice actions (cancel, reset, delete a
+# contract invoice) are allowed to whoever Odoo lets do the same to an
+# ordinary invoice: their cells compare both.
+MATRIX = {
+    "create_quote": MANAGERS,
+    "edit_quote": MANAGERS,
+    "sign": MANAGERS,
+    "open": MANAGERS,
+    "lock": MANAGERS,
+    "cancel_contract": MANAGERS,
+    "invoice_one_contract": SERVICE_USERS,
+    "create_contract_invoices": SERVICE_USERS,
+    "see_runs": SERVICE_USERS,
+    "get_shipment_lines": SERVICE_USERS,
+    "consume_and_undo": MANAGERS,
+    "post_prepaid_entries": MANAGERS,
+    "settings": set(),
+}
+INVOICE_ACTIONS = ("cancel_invoice", "reset_invoice", "delete_invoice")
+# What a refused call may answer: an error in words.
+REFUSALS = {
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.MissingError",
+    "odoo.exceptions.AccessDenied",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestRightsMatrix(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.ref("base.main_company")
+        cls.company_b = cls.env["res.company"].create({"name": "SCI Matrix B"})
+        cls.users = {}
+        for role in ROLES:
+            company = cls.company_b if role == "other_company" else cls.company
+            cls.users[role] = new_test_user(
+                cls.env,
+                f"sci_matrix_{role}",
+                groups=ROLE_GROUPS[role],
+                company_id=company.id,
+                company_ids=[Command.set(company.ids)],
+            )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Matrix Customer", "is_company": True}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Matrix Service", "type": "service", "list_price": 30.0}
+        )
+        cls.goods = cls.env["product.product"].create(
+            {
+                "name": "Matrix Goods",
+                "type": "consu",
+                "invoice_policy": "delivery",
+                "list_price": 10.0,
+            }
+        )
+        cls.journal = cls.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.today = fields.Date.context_today(cls.env["res.users"])
+        cls.month_start = cls.today.replace(day=1)
+        cls.invoicing_run = cls.env["contract.invoicing.run"].create(
+            {"trigger": "wizard", "company_id": cls.company.id}
+        )
+        cls.picking = cls._delivered_picking()
+
+    # === Fixtures (as superuser) ===
+
+    @classmethod
+    def _delivered_picking(cls):
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": cls.goods.id,
+                            "product_uom_qty": 2.0,
+                            "price_unit": 10.0,
+                            "tax_id": False,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 2.0, "picked": True})
+        picking.button_validate()
+        return picking
+
+    def _contract(self, sign=True, open_=False):
+        contract = self.env["contract.contract"].create(
+            {
+                "name": "Matrix Contract",
+                "partner_id": self.customer.id,
+                "contract_type": "sale",
+                "is_service_contract": True,
+                "journal_id": self.journal.id,
+                "date_start": self.month_start,
+                "invoice_period": "month",
+                "cancel_reason": "Matrix",
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Matrix line",
+                            "product_id": self.product.id,
+                            "uom_id": self.product.uom_id.id,
+                            "price_unit": 30.0,
+                            "automatic_price": False,
+                        }
+                    )
+                ],
+            }
+        )
+        if sign:
+            contract.action_sign()
+        if open_:
+            contract.action_open_changes()
+        return contract
+
+    def _invoice(self, contract_invoice, state):
+        """A contract invoice (or an ordinary one) in ``state``."""
+        if contract_invoice:
+            move = self._contract()._sci_create_service_invoice(self.today, self.today)
+        else:
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": 30}
+                        )
+                    ],
+                }
+            )
+        if state in ("posted", "cancel"):
+            move.action_post()
+        if state == "cancel":
+            move.button_cancel()
+        return move
+
+    # === JSON-RPC ===
+
+    def _call(self, model, method, args, kwargs=None):
+        """Calls ``model.method`` as the authenticated user: (result, error
+        class name or None)."""
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": kwargs or {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        body = response.json()
+        self.env.invalidate_all()
+        if "error" in body:
+            return None, body["error"]["data"]["name"]
+        return body["result"], None
+
+    def _calls(self, *calls):
+        """Runs the calls in order, stopping at the first error."""
+        result, error = None, None
+        for call in calls:
+            result, error = self._call(*call)
+            if error:
+                break
+        return result, error
+
+    # === Cells: (effect on company A's record, error) ===
+
+    def _cell_create_quote(self):
+        __, error = self._call(
+            "contract.contract",
+            "create",
+            [
+                {
+                    "name": "Matrix Quote",
+                    "partner_id": self.customer.id,
+                    "contract_type": "sale",
+                    "is_service_contract": True,
+                    "company_id": self.company.id,
+                    "journal_id": self.journal.id,
+                }
+            ],
+        )
+        created = self.env["contract.contract"].search_count(
+            [("name", "=", "Matrix Quote")]
+        )
+        self.env["contract.contract"].search([("name", "=", "Matrix Quote")]).unlink()
+        return bool(created), error
+
+    def _cell_edit_quote(self):
+        quote = self._contract(sign=False)
+        __, error = self._call(
+            "contract.contract", "write", [quote.ids, {"name": "Matrix Edited"}]
+        )
+        return quote.name == "Matrix Edited", error
+
+    def _cell_sign(self):
+        quote = self._contract(sign=False)
+        __, error = self._call("contract.contract", "action_sign", [quote.ids])
+        return quote.contract_state == "signed", error
+
+    def _cell_open(self):
+        contract = self._contract()
+        __, error = self._call(
+            "contract.contract", "action_open_changes", [contract.ids]
+        )
+        return contract.change_status == "open", error
+
+    def _cell_lock(self):
+        contract = self._contract(open_=True)
+        __, error = self._call("contract.contract", "action_lock", [contract.ids])
+        return contract.change_status == "locked", error
+
+    def _cell_cancel_contract(self):
+        contract = self._contract()
+        __, error = self._call(
+            "contract.contract", "action_cancel_contract", [contract.ids]
+        )
+        return contract.contract_state == "cancelled", error
+
+    def _cell_invoice_one_contract(self):
+        contract = self._contract()
+        __, error = self._call(
+            "contract.contract", "action_create_service_invoice", [contract.ids]
+        )
+        return bool(contract.contract_line_ids.last_date_invoiced), error
+
+    def _cell_create_contract_invoices(self):
+        contract = self._contract()
+        today = fields.Date.to_string(self.today)
+        wizard_id, error = self._call(
+            "contract.invoice.create",
+            "create",
+            [
+                {
+                    "posting_date": today,
+                    "invoice_to_date": today,
+                    "contract_ids": [Command.set(contract.ids)],
+                }
+            ],
+        )
+        if not error:
+            __, error = self._call("contract.invoice.create", "action_run", [wizard_id])
+        return bool(contract.contract_line_ids.last_date_invoiced), error
+
+    def _cell_see_runs(self):
+        result, error = self._call(
+            "contract.invoicing.run",
+            "web_search_read",
+            [],
+            {"domain": [], "specification": {"name": {}}},
+        )
+        ids = [row["id"] for row in result["records"]] if result else []
+        return self.invoicing_run.id in ids, error
+
+    def _cell_get_shipment_lines(self):
+        invoice = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": self.customer.id}
+        )
+        model = "service.shipment.line.select"
+        context = {"default_invoice_id": invoice.id}
+        action, error = self._call(
+            "account.move", "action_sci_get_shipment_lines", [invoice.ids]
+        )
+        if not error:
+            wizard_id, error = self._call(model, "create", [{}], {"context": context})
+        if not error:
+            __, error = self._calls(
+                (model, "action_select_all", [wizard_id]),
+                (model, "action_confirm", [wizard_id]),
+            )
+        effect = self.picking.move_ids in invoice.invoice_line_ids.sci_stock_move_ids
+        invoice.unlink()
+        return effect, error
+
+    def _cell_consume_and_undo(self):
+        contract = self._contract()
+        self.picking.contract_id = contract
+        result, error = self._call(
+            "stock.picking", "action_mark_consumed", [self.picking.ids]
+        )
+        consumed = self.picking.sci_is_consumed
+        if not error:
+            __, error = self._call(
+                "stock.picking", "action_undo_consumption", [self.picking.ids]
+            )
+        effect = consumed and not self.picking.sci_is_consumed
+        self.picking.contract_id = False
+        return effect, error
+
+    def _cell_post_prepaid_entries(self):
+        model = "contract.revenue.post"
+        wizard_id, error = self._call(
+            model, "create", [{"until_date": fields.Date.to_string(self.today)}]
+        )
+        if not error:
+            __, error = self._call(model, "action_post", [wizard_id])
+        # Nothing deferred is due in this database: an allowed user is told so
+        # in words, past every right check.
+        return error in (None, "odoo.exceptions.UserError"), (
+            None if error == "odoo.exceptions.UserError" else error
+        )
+
+    def _cell_settings(self):
+        settings_id, error = self._call(
+            "res.config.settings", "create", [{"sci_invoice_lead_days": 9}]
+        )
+        if not error:
+            __, error = self._call("res.config.settings", "execute", [settings_id])
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("service_contract_invoicing.invoice_lead_days")
+        )
+        return value == "9", error
+
+    def _invoice_cell(self, action, contract_invoice):
+        state = {"cancel_invoice": "posted", "reset_invoice": "cancel"}.get(
+            action, "draft"
+        )
+        move = self._invoice(contract_invoice, state)
+        method = {
+            "cancel_invoice": "button_cancel",
+            "reset_invoice": "button_draft",
+            "delete_invoice": "unlink",
+        }[action]
+        __, error = self._call("account.move", method, [move.ids])
+        if action == "delete_invoice":
+            return not move.exists(), error
+        done = move.state == ("cancel" if action == "cancel_invoice" else "draft")
+        if done and contract_invoice and action == "cancel_invoice":
+            # The period was given back to the contract.
+            done = not move.invoice_line_ids.contract_line_id.last_date_invoiced
+        return done, error
+
+    # === The matrix ===
+
+    def test_rights_matrix(self):
+        cells = 0
+        for role in ROLES:
+            user = self.users[role]
+            self.authenticate(user.login, user.login)
+            for action, allowed_roles in MATRIX.items():
+                with self.subTest(role=role, action=action):
+                    effect, error = getattr(self, f"_cell_{action}")()
+                    cells += 1
+                    self.assertEqual(effect, role in allowed_roles, error)
+                    if role not in allowed_roles:
+                        self.assertIn(error, REFUSALS)
+            for action in INVOICE_ACTIONS:
+                with self.subTest(role=role, action=action):
+                    odoo_effect, odoo_error = self._invoice_cell(action, False)
+                    effect, error = self._invoice_cell(action, True)
+                    cells += 1
+                    self.assertEqual(effect, odoo_effect, (error, odoo_error))
+                    if not effect:
+                        self.assertIn(error, REFUSALS)
+                    if role in ("billing", "service_user", "accountant"):
+                        self.assertTrue(effect, error)
+        self.assertEqual(cells, len(ROLES) * (len(MATRIX) + len(INVOICE_ACTIONS)))
