@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, TransactionCase, tagged
 
@@ -31,10 +31,27 @@ class TestOneOwner(ServiceContractCommon):
         cls.purchase_journal = cls.company_data["default_journal_purchase"]
         cls.oca_cron = cls.env.ref("contract.contract_cron_for_invoice")
         cls.sci_cron = cls.env.ref(f"{MODULE}.service_contract_invoicing_cron")
+        # OCA's contracts invoice a product whose invoice lines carry their
+        # period in OCA's way (contract_invoice_start_end_dates, installed for
+        # the tests): this addon's period fields are for service contracts.
+        cls.dated_service = cls._create_product(
+            name="Dated Maintenance",
+            type="service",
+            lst_price=100.0,
+            must_have_dates=True,
+            taxes_id=[Command.set(cls.tax_sale_a.ids)],
+        )
 
     def _oca_contract(self, **values):
         """A customer contract created as OCA's screens or code create it."""
-        return self._create_contract(is_service_contract=False, sign=False, **values)
+        return self._create_contract(
+            is_service_contract=False, sign=False, lines=self._oca_lines(), **values
+        )
+
+    def _oca_lines(self):
+        return [
+            {"product_id": self.dated_service.id, "price_unit": 100.0, "quantity": 1.0}
+        ]
 
     def _supplier_contract(self, **values):
         return self._create_contract(
@@ -43,6 +60,7 @@ class TestOneOwner(ServiceContractCommon):
             journal_id=self.purchase_journal.id,
             is_service_contract=False,
             sign=False,
+            lines=self._oca_lines(),
             **values,
         )
 
