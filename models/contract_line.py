@@ -1,5 +1,6 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -545,6 +546,34 @@ class ContractLine(models.Model):
                 ):
                     return dict(vals, quantity=quantity, price_unit=candidate)
         return dict(vals, quantity=1.0, discount=0.0, price_unit=amount)
+
+    # === Price updates (Update Contract Prices) ===
+
+    def _sci_updated_price_unit(self, factor):
+        """This line's unit price times ``factor``, rounded to the Product
+        Price precision."""
+        self.ensure_one()
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        return float_round(self.price_unit * factor, precision_digits=digits)
+
+    def _sci_apply_price_update(self, factor):
+        """Multiply these lines' unit prices by ``factor`` (rounded to the
+        Product Price precision), Locked contracts included: the price update
+        of Update Contract Prices, for Service Contract Managers only."""
+        self.contract_id._sci_check_manager()
+        self.check_access("write")
+        by_price = defaultdict(list)
+        for line in self:
+            by_price[line._sci_updated_price_unit(factor)].append(line.id)
+        for price, line_ids in by_price.items():
+            self.browse(line_ids)._sci_write_unlocked({"price_unit": price})
+        return True
+
+    def _sci_write_unlocked(self, vals):
+        """Write ``vals`` without the lock check of Locked contracts: only for
+        trusted code that checked the caller's rights itself (a price update
+        by a Service Contract Manager), never reachable by a client."""
+        return self.with_context(sci_skip_lock_check=True).write(vals)
 
     def _sci_has_income_account(self):
         """Whether Odoo finds an income account for this line's invoice line:

@@ -1,0 +1,180 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+
+from .common import ServiceContractCommon
+
+
+@tagged("post_install", "-at_install")
+class TestContractMoneyRules(ServiceContractCommon):
+    """Business Central's contract money rules: Update Contract Prices, the
+    Price Increase Text, pro rata periods shown with the contract's price."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sc_user = (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "SCI Money User",
+                    "login": "sci_money_user",
+                    "groups_id": [
+                        Command.set(
+                            [
+                                cls.env.ref("base.group_user").id,
+                                cls.env.ref(
+                                    "service_contract_invoicing."
+                                    "group_service_contract_user"
+                                ).id,
+                            ]
+                        )
+                    ],
+                }
+            )
+        )
+
+    def _price_update(self, update_to_date, percent, contracts):
+        """Update Contract Prices' wizard, filtered on ``contracts``."""
+        return self.env["contract.price.update"].create(
+            {
+                "update_to_date": update_to_date,
+                "percent": percent,
+                "contract_ids": [Command.set(contracts.ids)],
+            }
+        )
+
+    @staticmethod
+    def _result(wizard):
+        return {
+            line.contract_id: (
+                line.status,
+                line.old_annual_amount,
+                line.new_annual_amount,
+                line.reason or "",
+            )
+            for line in wizard.line_ids
+        }
+
+    # === Update Contract Prices ===
+
+    def test_price_update_yearly_contract(self):
+        contract = self._create_contract(
+            invoice_period="year",
+            price=1200.0,
+            sci_price_update_period=12,
+            sci_next_price_update_date="2026-01-01",
+        )
+        opened = self._create_contract(
+            partner=self.customer_b,
+            invoice_period="year",
+            price=1200.0,
+            sci_price_update_period=12,
+            sci_next_price_update_date="2026-01-01",
+        )
+        opened.action_open_changes()
+        self.assertEqual(contract.annual_amount, 1200.0)
+        wizard = self._price_update("2026-01-01", 5.0, contract | opened)
+        # Preview: 1,200.00 x 1.05 = 1,260.00; nothing changes.
+        wizard.action_preview()
+        result = self._result(wizard)
+        self.assertEqual(result[contract][:3], ("due", 1200.0, 1260.0))
+        self.assertEqual(result[opened][0], "skipped")
+        self.assertIn("Open contract", result[opened][3])
+        self.assertEqual(contract.contract_line_ids.price_unit, 1200.0)
+        self.assertFalse(contract.sci_last_price_update_date)
+        wizard.action_update_prices()
+        self.assertEqual(self._result(wizard)[contract][:3], ("updated", 1200.0, 1260.0))
+        self.assertEqual(wizard.updated_count, 1)
+        self.assertEqual(contract.contract_line_ids.price_unit, 1260.0)
+        self.assertEqual(contract.annual_amount, 1260.0)
+        self.assertTrue(contract.sci_is_locked)
+        self.assertEqual(contract.sci_next_price_update_date, date(2027, 1, 1))
+        self.assertEqual(contract.sci_last_price_update_percent, 5.0)
+        self.assertEqual(contract.sci_last_price_update_date, fields.Date.today())
+        message = contract.message_ids[:1]
+        self.assertIn("1,200.00", message.body)
+        self.assertIn("1,260.00", message.body)
+        # The Open contract is left alone.
+        self.assertEqual(opened.contract_line_ids.price_unit, 1200.0)
+        self.assertEqual(opened.sci_next_price_update_date, date(2026, 1, 1))
+        # Twice the same day: the next date moved on, nothing changes.
+        again = self._price_update("2026-01-01", 5.0, contract)
+        again.action_update_prices()
+        self.assertFalse(again.line_ids)
+        self.assertEqual(contract.contract_line_ids.price_unit, 1260.0)
+        self.assertEqual(contract.sci_next_price_update_date, date(2027, 1, 1))
+
+    def test_price_update_several_lines_across_a_year_boundary(self):
+        contract = self._create_contract(
+            sci_price_update_period=12,
+            sci_next_price_update_date="2026-12-15",
+            lines=[
+                {"product_id": self.service.id, "price_unit": 100.0, "quantity": 2},
+                {
+                    "product_id": self.service.id,
+                    "price_unit": 33.33,
+                    "discount": 10.0,
+                },
+            ],
+        )
+        # 2 x 100.00 + 33.33 less 10% (30.00) = 230.00 a month, 2,760.00 a year
+        self.assertEqual(contract.annual_amount, 2760.0)
+        wizard = self._price_update("2026-12-14", 3.0, contract)
+        wizard.action_update_prices()
+        self.assertFalse(wizard.line_ids)  # not due before 15 December
+        wizard = self._price_update("2027-01-10", 3.0, contract)
+        wizard.action_preview()
+        # 100.00 x 1.03 = 103.00; 33.33 x 1.03 = 34.3299 -> 34.33;
+        # 2 x 103.00 + 34.33 less 10% (30.90) = 236.90 a month, 2,842.80 a year
+        self.assertEqual(self._result(wizard)[contract][:3], ("due", 2760.0, 2842.8))
+        self.assertEqual(
+            wizard.line_ids.new_next_date, date(2027, 12, 15), "next year"
+        )
+        wizard.action_update_prices()
+        self.assertEqual(
+            contract.contract_line_ids.mapped("price_unit"), [103.0, 34.33]
+        )
+        self.assertEqual(contract.amount_per_period, 236.9)
+        self.assertEqual(contract.annual_amount, 2842.8)
+        self.assertEqual(contract.sci_next_price_update_date, date(2027, 12, 15))
+
+    def test_price_update_rights(self):
+        contract = self._create_contract(
+            sci_price_update_period=12, sci_next_price_update_date="2026-01-01"
+        )
+        with self.assertRaises(AccessError):
+            contract.with_user(self.sc_user)._sci_apply_price_update(
+                5.0, date(2026, 1, 1)
+            )
+        with self.assertRaises(AccessError):
+            contract.contract_line_ids.with_user(
+                self.sc_user
+            )._sci_apply_price_update(1.05)
+        self.assertEqual(contract.contract_line_ids.price_unit, 100.0)
+
+    def test_price_increase_text_on_next_invoice(self):
+        contract = self._create_contract(invoice_period="year", price=1200.0)
+        contract.sci_price_increase_text = "Prices rise by 5% from 1 January."
+        result = self.env["service.contract.invoicing"].run(
+            contract, posting_date=date(2026, 1, 1), invoice_to_date=date(2026, 1, 1)
+        )
+        self.assertFalse(result.failures)
+        note = result.moves.invoice_line_ids.filtered(
+            lambda line: line.display_type == "line_note"
+        )
+        self.assertEqual(note.name, "Prices rise by 5% from 1 January.")
+        self.assertEqual(result.moves.amount_untaxed, 1200.0)
+        self.assertFalse(contract.sci_price_increase_text)
+        result = self.env["service.contract.invoicing"].run(
+            contract, posting_date=date(2027, 1, 1), invoice_to_date=date(2027, 1, 1)
+        )
+        self.assertFalse(
+            result.moves.invoice_line_ids.filtered(
+                lambda line: line.display_type == "line_note"
+            )
+        )
