@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_round
+from odoo.tools import float_compare, float_round, formatLang
 
 # Line fields that change what is invoiced; last_date_invoiced is not among
 # them: invoicing itself moves it forward.
@@ -517,35 +517,56 @@ class ContractLine(models.Model):
         return shares[list(siblings).index(self)]
 
     def _sci_prorated_line_values(self, period_first_date, period_last_date, vals):
-        """Invoice line values of a pro rata period with the exact amount of
-        _sci_prorated_amount: Odoo keeps the prorated quantity to the unit of
-        measure's precision, so the unit price is set to give that amount
-        (quantity 1 and the amount as price if no price can)."""
+        """Invoice line values of a pro rata period as Business Central shows
+        them: quantity 1 at the exact pro rata amount of _sci_prorated_amount,
+        the description saying the fraction and the contract's quantity and
+        unit price ("Pro rata 15/31 of 1.00 x 310.00"). Never a changed unit
+        price with a prorated quantity: Odoo keeps quantities to the unit of
+        measure's precision (15/31 is 0.48), so such a line could not give an
+        amount exact to the cent."""
         self.ensure_one()
         if not self._sci_is_aligned() or not vals.get("quantity"):
             return vals
         fraction = self._sci_proration(period_first_date, period_last_date)
         if not float_compare(fraction, 1.0, precision_digits=9):
             return vals
-        amount = self._sci_prorated_amount(period_first_date, period_last_date)
-        currency = self.currency_id or self.contract_id.company_id.currency_id
-        precision = self.env["decimal.precision"]
-        quantity = float_round(
-            vals["quantity"],
-            precision_digits=precision.precision_get("Product Unit of Measure"),
+        label = self._sci_proration_label(period_first_date, period_last_date)
+        name = vals.get("name")
+        return dict(
+            vals,
+            quantity=1.0,
+            discount=0.0,
+            price_unit=self._sci_prorated_amount(period_first_date, period_last_date),
+            name=f"{name}\n{label}" if name else label,
         )
-        price_digits = precision.precision_get("Product Price")
-        factor = quantity * (1 - (vals.get("discount") or 0.0) / 100.0)
-        if factor > 0:
-            price = float_round(amount / factor, precision_digits=price_digits)
-            step = 10**-price_digits
-            for k in (0, 1, -1, 2, -2, 3, -3):
-                candidate = float_round(price + k * step, precision_digits=price_digits)
-                if not currency.compare_amounts(
-                    currency.round(candidate * factor), amount
-                ):
-                    return dict(vals, quantity=quantity, price_unit=candidate)
-        return dict(vals, quantity=1.0, discount=0.0, price_unit=amount)
+
+    def _sci_proration_label(self, period_first_date, period_last_date):
+        """The pro rata of a period in words: each calendar period it covers
+        as days/days (1 when whole), then the contract's quantity, unit price
+        and discount: "Pro rata 15/31 of 2.00 x 310.00 less 10.00%"."""
+        self.ensure_one()
+        months = self._sci_period_months()
+        parts = []
+        day = period_first_date
+        while day <= period_last_date:
+            first, last = period_bounds(day, months)
+            stop = min(last, period_last_date)
+            days, period_days = (stop - day).days + 1, (last - first).days + 1
+            parts.append("1" if days == period_days else f"{days}/{period_days}")
+            day = stop + timedelta(days=1)
+        label = self.env._(
+            "Pro rata %(fraction)s of %(quantity)s x %(price)s",
+            fraction=" + ".join(parts),
+            quantity=formatLang(self.env, self.quantity, dp="Product Unit of Measure"),
+            price=formatLang(self.env, self.price_unit, dp="Product Price"),
+        )
+        if self.discount:
+            label = self.env._(
+                "%(label)s less %(discount)s%%",
+                label=label,
+                discount=formatLang(self.env, self.discount, dp="Discount"),
+            )
+        return label
 
     # === Price updates (Update Contract Prices) ===
 

@@ -178,3 +178,65 @@ class TestContractMoneyRules(ServiceContractCommon):
                 lambda line: line.display_type == "line_note"
             )
         )
+
+    # === Pro rata shown as Business Central shows it ===
+
+    def test_pro_rata_first_period_through_the_invoice_form(self):
+        contract = self._create_contract(
+            date_start="2026-03-17",
+            invoicing_type="post-paid",
+            align_to_calendar=True,
+            lines=[
+                {"product_id": self.service.id, "price_unit": 310.0, "sequence": 1},
+                {
+                    "product_id": self.service.id,
+                    "price_unit": 310.0,
+                    "quantity": 2.0,
+                    "discount": 10.0,
+                    "sequence": 2,
+                },
+            ],
+        )
+        result = self.env["service.contract.invoicing"].run(
+            contract, posting_date=date(2026, 3, 31), invoice_to_date=date(2026, 3, 31)
+        )
+        self.assertFalse(result.failures)
+        with Form(result.moves) as form:
+            shown = []
+            for index in range(len(form.invoice_line_ids)):
+                with form.invoice_line_ids.edit(index) as line:
+                    shown.append(
+                        (line.quantity, line.price_unit, line.discount, line.name)
+                    )
+        # 17-31 March: 15 of March's 31 days. 310.00 x 15/31 = 150.00;
+        # 2 x 310.00 less 10% = 558.00 x 15/31 = 270.00.
+        self.assertEqual([row[:3] for row in shown], [(1.0, 150.0, 0.0), (1.0, 270.0, 0.0)])
+        self.assertIn("Pro rata 15/31 of 1.00 x 310.00", shown[0][3])
+        self.assertIn("Pro rata 15/31 of 2.00 x 310.00 less 10.00%", shown[1][3])
+        self.assertIn("03/17/2026 - 03/31/2026", shown[0][3])
+        move = result.moves
+        self.assertEqual(
+            move.invoice_line_ids.sorted("sequence").mapped("price_subtotal"),
+            [150.0, 270.0],
+        )
+        self.assertEqual(move.amount_untaxed, 420.0)
+        # A whole period: the contract's quantity and unit price.
+        result = self.env["service.contract.invoicing"].run(
+            contract, posting_date=date(2026, 4, 30), invoice_to_date=date(2026, 4, 30)
+        )
+        april = result.moves.invoice_line_ids.sorted("sequence")
+        self.assertEqual(
+            [(line.quantity, line.price_unit, line.discount) for line in april],
+            [(1.0, 310.0, 0.0), (2.0, 310.0, 10.0)],
+        )
+        self.assertEqual(result.moves.amount_untaxed, 868.0)
+
+    def test_pro_rata_label_over_two_calendar_periods(self):
+        contract = self._create_contract(
+            date_start="2026-03-17", align_to_calendar=True, price=310.0, sign=False
+        )
+        line = contract.contract_line_ids
+        self.assertEqual(
+            line._sci_proration_label(date(2026, 3, 17), date(2026, 4, 30)),
+            "Pro rata 15/31 + 1 of 1.00 x 310.00",
+        )
