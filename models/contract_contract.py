@@ -265,8 +265,7 @@ class ContractContract(models.Model):
     sci_price_increase_text = fields.Text(
         string="Price Increase Text",
         copy=False,
-        help="Printed as a note on the next invoice of this contract, then "
-        "cleared.",
+        help="Printed as a note on the next invoice of this contract, then cleared.",
     )
 
     # === Which contracts follow this addon's rules ===

@@ -88,7 +88,9 @@ class TestContractMoneyRules(ServiceContractCommon):
         self.assertEqual(contract.contract_line_ids.price_unit, 1200.0)
         self.assertFalse(contract.sci_last_price_update_date)
         wizard.action_update_prices()
-        self.assertEqual(self._result(wizard)[contract][:3], ("updated", 1200.0, 1260.0))
+        self.assertEqual(
+            self._result(wizard)[contract][:3], ("updated", 1200.0, 1260.0)
+        )
         self.assertEqual(wizard.updated_count, 1)
         self.assertEqual(contract.contract_line_ids.price_unit, 1260.0)
         self.assertEqual(contract.annual_amount, 1260.0)
@@ -132,9 +134,7 @@ class TestContractMoneyRules(ServiceContractCommon):
         # 100.00 x 1.03 = 103.00; 33.33 x 1.03 = 34.3299 -> 34.33;
         # 2 x 103.00 + 34.33 less 10% (30.90) = 236.90 a month, 2,842.80 a year
         self.assertEqual(self._result(wizard)[contract][:3], ("due", 2760.0, 2842.8))
-        self.assertEqual(
-            wizard.line_ids.new_next_date, date(2027, 12, 15), "next year"
-        )
+        self.assertEqual(wizard.line_ids.new_next_date, date(2027, 12, 15), "next year")
         wizard.action_update_prices()
         self.assertEqual(
             contract.contract_line_ids.mapped("price_unit"), [103.0, 34.33]
@@ -152,9 +152,9 @@ class TestContractMoneyRules(ServiceContractCommon):
                 5.0, date(2026, 1, 1)
             )
         with self.assertRaises(AccessError):
-            contract.contract_line_ids.with_user(
-                self.sc_user
-            )._sci_apply_price_update(1.05)
+            contract.contract_line_ids.with_user(self.sc_user)._sci_apply_price_update(
+                1.05
+            )
         self.assertEqual(contract.contract_line_ids.price_unit, 100.0)
 
     def test_price_increase_text_on_next_invoice(self):
@@ -210,7 +210,9 @@ class TestContractMoneyRules(ServiceContractCommon):
                     )
         # 17-31 March: 15 of March's 31 days. 310.00 x 15/31 = 150.00;
         # 2 x 310.00 less 10% = 558.00 x 15/31 = 270.00.
-        self.assertEqual([row[:3] for row in shown], [(1.0, 150.0, 0.0), (1.0, 270.0, 0.0)])
+        self.assertEqual(
+            [row[:3] for row in shown], [(1.0, 150.0, 0.0), (1.0, 270.0, 0.0)]
+        )
         self.assertIn("Pro rata 15/31 of 1.00 x 310.00", shown[0][3])
         self.assertIn("Pro rata 15/31 of 2.00 x 310.00 less 10.00%", shown[1][3])
         self.assertIn("03/17/2026 - 03/31/2026", shown[0][3])

@@ -111,9 +111,7 @@ class ContractPriceUpdate(models.TransientModel):
                 dict(
                     values,
                     status="due" if dry_run else "updated",
-                    new_annual_amount=contract._sci_annual_amount_after_update(
-                        factor
-                    ),
+                    new_annual_amount=contract._sci_annual_amount_after_update(factor),
                     new_next_date=contract._sci_next_price_update_after(
                         self.update_to_date
                     ),
@@ -168,7 +166,7 @@ class ContractPriceUpdateLine(models.TransientModel):
     partner_id = fields.Many2one(related="contract_id.partner_id", string="Customer")
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     old_annual_amount = fields.Monetary(string="Annual Amount", readonly=True)
-    new_annual_amount = fields.Monetary(string="New Annual Amount", readonly=True)
+    new_annual_amount = fields.Monetary(readonly=True)
     old_next_date = fields.Date(string="Next Price Update Date", readonly=True)
     new_next_date = fields.Date(string="New Next Price Update Date", readonly=True)
     status = fields.Selection(
