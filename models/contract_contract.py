@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
@@ -261,6 +261,20 @@ class ContractContract(models.Model):
     )
     sci_last_price_update_date = fields.Date(
         string="Last Price Update Date", copy=False, readonly=True
+    )
+    sci_automatic_credit_memos = fields.Boolean(
+        string="Automatic Credit Memos",
+        tracking=True,
+        help="When a line is removed (its End Date set before the end of what "
+        "was invoiced) or the contract is cancelled, the part already invoiced "
+        "for the time after is credited at once by a draft credit memo. "
+        "Unticked: click Create Credit Memo on the contract.",
+    )
+    sci_credit_memo_due = fields.Boolean(
+        string="Credit Memo to Create",
+        compute="_compute_sci_credit_memo_due",
+        help="Invoiced periods of removed lines (or of the cancelled contract) "
+        "are not credited yet.",
     )
     sci_price_increase_text = fields.Text(
         string="Price Increase Text",
@@ -790,6 +804,7 @@ class ContractContract(models.Model):
         self.with_context(sci_skip_lock_check=True).write(
             {"contract_state": "cancelled"}
         )
+        self._sci_shrink_on_cancel()
         return True
 
     def _sci_lock_rows_nowait(self):
@@ -1109,6 +1124,123 @@ class ContractContract(models.Model):
         # Invoicing bookkeeping: a Service Contract User invoices contracts
         # they may read but not change.
         contracts.sudo().write({"sci_price_increase_text": False})
+
+    # === Credit memos when a contract shrinks ===
+
+    def _compute_sci_credit_memo_due(self):
+        for contract in self:
+            contract.sci_credit_memo_due = bool(
+                contract._sci_service_contracts()
+                and contract.contract_line_ids._sci_credit_memo_candidates()
+            )
+
+    def _sci_shrink_on_cancel(self):
+        """A cancelled service contract ends on the day it is cancelled: its
+        lines invoiced beyond that day end then, and what was invoiced for the
+        days after is credited (see contract.line._sci_shrink_values). Lines
+        not started yet keep their dates: credit them with Odoo's Credit
+        Note."""
+        today = fields.Date.context_today(self)
+        lines = self._sci_service_contracts().contract_line_ids.filtered(
+            lambda line: not line.display_type
+            and line.last_date_invoiced
+            and line.last_date_invoiced > today
+            and (not line.date_start or line.date_start <= today)
+        )
+        # Part of the cancellation a manager just made (checked by
+        # action_cancel_contract): the cancelled contract's lines end today.
+        lines._sci_write_unlocked({"date_end": today})
+
+    def _sci_prepare_credit_memo_values(self, items, date_format):
+        """Values of one draft credit memo of this contract: ``items`` are
+        (contract line, invoice line, credit from, credit to) of invoices with
+        the same customer, currency, journal and fiscal position."""
+        self.ensure_one()
+        invoice = items[0][1].move_id
+        return {
+            "move_type": "out_refund",
+            "partner_id": invoice.partner_id.id,
+            "currency_id": invoice.currency_id.id,
+            "journal_id": invoice.journal_id.id,
+            "fiscal_position_id": invoice.fiscal_position_id.id,
+            "company_id": self.company_id.id,
+            "invoice_date": fields.Date.context_today(self),
+            "invoice_origin": self.name,
+            "ref": self.env._("Contract %(contract)s reduced", contract=self.name),
+            "invoice_line_ids": [
+                Command.create(
+                    line.with_context(
+                        sci_date_format=date_format
+                    )._sci_prepare_credit_memo_line_values(origin, start, end)
+                )
+                for line, origin, start, end in items
+            ],
+        }
+
+    def _sci_create_credit_memos(self):
+        """Draft credit memos of these service contracts for what was invoiced
+        after their lines ended (see contract.line._sci_credit_memo_candidates):
+        one per contract and invoicing terms, one line per contract line and
+        invoiced period, pro rata by day. Each invoiced period is credited
+        once.
+
+        :return: the credit memos"""
+        Engine = self.env["service.contract.invoicing"]
+        vals_list = []
+        contracts = []
+        for contract in self._sci_service_contracts():
+            groups = defaultdict(list)
+            for item in contract.contract_line_ids._sci_credit_memo_candidates():
+                invoice = item[1].move_id
+                key = (
+                    invoice.partner_id,
+                    invoice.currency_id,
+                    invoice.journal_id,
+                    invoice.fiscal_position_id,
+                )
+                groups[key].append(item)
+            date_format = Engine._date_format(contract.partner_id.lang)
+            for items in groups.values():
+                vals_list.append(
+                    contract._sci_prepare_credit_memo_values(items, date_format)
+                )
+                contracts.append(contract)
+        if not vals_list:
+            return self.env["account.move"]
+        # Bookkeeping that follows a permitted change of the contract (a line
+        # removed while Open, the contract cancelled, Create Credit Memo by a
+        # manager): a draft for an accountant to check and post, whether or not
+        # this user may create invoices.
+        moves = self.env["account.move"].sudo().create(vals_list)
+        self.invalidate_recordset(["sci_credit_memo_due"])
+        for contract, move in zip(contracts, moves, strict=True):
+            contract.sudo().message_post(
+                body=Markup(self.env._("Credit memo created: %(link)s"))
+                % {"link": move._get_html_link(title=move.display_name)}
+            )
+        return moves.sudo(False)
+
+    def action_create_credit_memo(self):
+        """Create Credit Memo: credit what was invoiced after the contract's
+        lines were removed or the contract cancelled."""
+        self._sci_check_manager()
+        moves = self._sci_create_credit_memos()
+        if not moves:
+            raise UserError(
+                self.env._(
+                    "Nothing to credit on %(contracts)s: no invoiced period ends "
+                    "after a removed line's End Date.",
+                    contracts=", ".join(self.mapped("display_name")),
+                )
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_refund_type"
+        )
+        action["domain"] = [("id", "in", moves.ids)]
+        if len(moves) == 1:
+            action["views"] = [(self.env.ref("account.view_move_form").id, "form")]
+            action["res_id"] = moves.id
+        return action
 
     # === Invoicing ===
 

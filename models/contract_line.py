@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round, formatLang
 
@@ -324,7 +324,14 @@ class ContractLine(models.Model):
             set(vals) & LOCKED_LINE_FIELDS
         ):
             self.contract_id._sci_check_locked({"contract_line_ids"})
-        return super().write(vals)
+        shrunk = self._sci_shrink_values(vals)
+        res = super(ContractLine, self - shrunk).write(vals)
+        if shrunk:
+            super(ContractLine, shrunk).write(
+                dict(vals, last_date_invoiced=vals["date_end"])
+            )
+            shrunk._sci_after_shrink()
+        return res
 
     def unlink(self):
         if not self.env.context.get("sci_skip_lock_check"):
@@ -567,6 +574,119 @@ class ContractLine(models.Model):
                 discount=formatLang(self.env, self.discount, dp="Discount"),
             )
         return label
+
+    # === Credit memos when a contract shrinks ===
+
+    def _sci_shrink_values(self, vals):
+        """A service line's End Date set before its last invoiced date (the
+        line removed, while its contract is Open): its last invoiced date
+        moves back to the End Date, in the same write (OCA refuses an End
+        Date before it), and what was invoiced after it is to be credited
+        (see _sci_credit_memo_candidates).
+
+        :return: the lines shrunk"""
+        if not vals.get("date_end"):
+            return self.browse()
+        date_end = fields.Date.to_date(vals["date_end"])
+        return self.filtered(
+            lambda line: line.contract_id._sci_service_contracts()
+            and not line.display_type
+            and line.last_date_invoiced
+            and line.last_date_invoiced > date_end
+        )
+
+    def _sci_credit_memo_candidates(self):
+        """What a credit memo of these lines would credit: every period of a
+        posted invoice (not reversed, not credited yet) that ends after the
+        line's last invoiced date, from the day after that date (or the
+        period's start) to the period's end.
+
+        :return: [(contract line, invoice line, credit from, credit to)]"""
+        lines = self.filtered(lambda line: not line.display_type)
+        if not lines:
+            return []
+        # Reading the invoices of the contract, whoever changes it.
+        AccountMoveLine = self.env["account.move.line"].sudo()
+        origins = AccountMoveLine.search(
+            [
+                ("contract_line_id", "in", lines.ids),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("parent_state", "=", "posted"),
+                ("display_type", "=", "product"),
+                ("sci_period_start", "!=", False),
+                ("sci_period_end", "!=", False),
+            ],
+            order="sci_period_start, id",
+        )
+        credited = AccountMoveLine.search(
+            [
+                ("sci_credited_line_id", "in", origins.ids),
+                ("parent_state", "!=", "cancel"),
+            ]
+        ).sci_credited_line_id
+        candidates = []
+        for origin in origins - credited:
+            line = self.browse(origin.contract_line_id.id)
+            cutoff = line.last_date_invoiced
+            if not cutoff or origin.sci_period_end <= cutoff:
+                continue
+            if origin.move_id.reversal_move_ids.filtered(
+                lambda move: move.state != "cancel"
+            ):
+                continue  # credited in full by Odoo's Credit Note
+            start = max(origin.sci_period_start, fields.Date.add(cutoff, days=1))
+            candidates.append((line, origin, start, origin.sci_period_end))
+        return candidates
+
+    @api.model
+    def _sci_credit_memo_amount(self, origin, start, end):
+        """The part of invoice line ``origin`` for start..end, pro rata by
+        day over its period, rounded to its currency: a yearly 1,200.00
+        credited from 1 May to 31 December is 1,200.00 x 245/365 = 805.48."""
+        days = (end - start).days + 1
+        period_days = (origin.sci_period_end - origin.sci_period_start).days + 1
+        return origin.currency_id.round(origin.price_subtotal * days / period_days)
+
+    def _sci_prepare_credit_memo_line_values(self, origin, start, end):
+        """Values of the credit memo line crediting start..end of invoice line
+        ``origin`` of this contract line: quantity 1 at the pro rata amount,
+        on the account, taxes and analytic distribution of the invoice line
+        (its deferred revenue account when its revenue was deferred)."""
+        self.ensure_one()
+        amount = self._sci_credit_memo_amount(origin, start, end)
+        lang_format = self.env.context.get("sci_date_format") or "%m/%d/%Y"
+        label = self.env._(
+            "Credit for %(start)s - %(end)s (%(days)s of %(period_days)s days of "
+            "%(invoice)s)",
+            start=start.strftime(lang_format),
+            end=end.strftime(lang_format),
+            days=(end - start).days + 1,
+            period_days=(origin.sci_period_end - origin.sci_period_start).days + 1,
+            invoice=origin.move_id.name,
+        )
+        return {
+            "product_id": origin.product_id.id,
+            "name": f"{self.name}\n{label}" if self.name else label,
+            "product_uom_id": origin.product_uom_id.id,
+            "quantity": 1.0,
+            "price_unit": amount,
+            "discount": 0.0,
+            "tax_ids": [Command.set(origin.tax_ids.ids)],
+            "account_id": origin.account_id.id,
+            "analytic_distribution": origin.analytic_distribution,
+            "contract_line_id": self.id,
+            "sci_credited_line_id": origin.id,
+            "sci_credit_period_start": start,
+            "sci_credit_period_end": end,
+        }
+
+    def _sci_after_shrink(self):
+        """These lines just shrank: the contracts with Automatic Credit Memos
+        get their credit memo at once, the others show Create Credit Memo."""
+        self.contract_id.invalidate_recordset(["sci_credit_memo_due"])
+        self.contract_id.filtered(
+            "sci_automatic_credit_memos"
+        )._sci_create_credit_memos()
 
     # === Price updates (Update Contract Prices) ===
 

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
@@ -242,3 +244,164 @@ class TestContractMoneyRules(ServiceContractCommon):
             line._sci_proration_label(date(2026, 3, 17), date(2026, 4, 30)),
             "Pro rata 15/31 + 1 of 1.00 x 310.00",
         )
+
+    # === Credit memos when a prepaid contract shrinks ===
+
+    def _invoice(self, contract, day):
+        result = self.env["service.contract.invoicing"].run(
+            contract, posting_date=day, invoice_to_date=day, post=True
+        )
+        self.assertFalse(result.failures)
+        return result.moves
+
+    def _credit_memos(self, contract):
+        return (
+            self.env["account.move.line"]
+            .search(
+                [
+                    ("contract_line_id", "in", contract.contract_line_ids.ids),
+                    ("sci_credited_line_id", "!=", False),
+                ]
+            )
+            .move_id
+        )
+
+    @staticmethod
+    def _credited(memo):
+        return [
+            (
+                fields.Date.to_string(line.sci_credit_period_start),
+                fields.Date.to_string(line.sci_credit_period_end),
+                line.price_subtotal,
+            )
+            for line in memo.invoice_line_ids.sorted("sci_credit_period_start")
+        ]
+
+    def _remove_line(self, contract, date_end, line=None):
+        contract.action_open_changes()
+        (line or contract.contract_line_ids).date_end = date_end
+
+    def test_credit_memo_yearly_line_removed(self):
+        contract = self._create_contract(
+            invoice_period="year", price=1200.0, sci_automatic_credit_memos=True
+        )
+        invoice = self._invoice(contract, date(2026, 1, 1))
+        line = contract.contract_line_ids
+        self.assertEqual(line.last_date_invoiced, date(2026, 12, 31))
+        self._remove_line(contract, "2026-04-30")
+        memo = self._credit_memos(contract)
+        # 1 May - 31 December: 245 of 365 days, 1,200.00 x 245/365 = 805.48
+        self.assertEqual(
+            (memo.move_type, memo.state, memo.partner_id),
+            ("out_refund", "draft", self.customer),
+        )
+        self.assertEqual(self._credited(memo), [("2026-05-01", "2026-12-31", 805.48)])
+        memo_line = memo.invoice_line_ids
+        self.assertEqual((memo_line.quantity, memo_line.price_unit), (1.0, 805.48))
+        self.assertEqual(memo_line.contract_line_id, line)
+        self.assertEqual(memo_line.sci_credited_line_id, invoice.invoice_line_ids)
+        self.assertEqual(memo_line.account_id, invoice.invoice_line_ids.account_id)
+        self.assertEqual(line.last_date_invoiced, date(2026, 4, 30))
+        self.assertFalse(contract.sci_credit_memo_due)
+        memo.action_post()
+        entry = self.env["service.ledger.entry"].search([("invoice_id", "=", memo.id)])
+        self.assertEqual(
+            (entry.contract_line_id, entry.amount_currency, entry.event),
+            (line, -805.48, "credit_note"),
+        )
+        self.assertEqual(
+            (entry.period_start, entry.period_end),
+            (date(2026, 5, 1), date(2026, 12, 31)),
+        )
+        # Credited once, never invoiced again.
+        self.assertFalse(contract._sci_create_credit_memos())
+        contract.action_lock()
+        self.assertFalse(self._invoice(contract, date(2027, 1, 1)))
+
+    def test_credit_memo_monthly_on_request(self):
+        contract = self._create_contract(price=100.0)
+        self._invoice(contract, date(2026, 5, 1))  # January to May, prepaid
+        self._remove_line(contract, "2026-04-15")
+        self.assertFalse(self._credit_memos(contract))
+        self.assertTrue(contract.sci_credit_memo_due)
+        action = contract.action_create_credit_memo()
+        memo = self.env["account.move"].browse(action["res_id"])
+        # 16-30 April: 15/30 x 100.00 = 50.00; May in full
+        self.assertEqual(
+            self._credited(memo),
+            [("2026-04-16", "2026-04-30", 50.0), ("2026-05-01", "2026-05-31", 100.0)],
+        )
+        self.assertEqual(memo.amount_untaxed, 150.0)
+        self.assertFalse(contract.sci_credit_memo_due)
+
+    def test_credit_memo_in_arrears_nothing_to_credit(self):
+        contract = self._create_contract(
+            invoicing_type="post-paid", sci_automatic_credit_memos=True
+        )
+        self._invoice(contract, date(2026, 3, 31))
+        self._remove_line(contract, "2026-04-15")
+        self.assertFalse(self._credit_memos(contract))
+        self.assertFalse(contract.sci_credit_memo_due)
+
+    def test_credit_memo_quarterly_cancelled_in_foreign_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
+        contract = self._create_contract(
+            date_start="2026-04-01",
+            invoice_period="quarter",
+            price=900.0,
+            manual_currency_id=eur.id,
+            sci_automatic_credit_memos=True,
+        )
+        self._invoice(contract, date(2026, 4, 1))
+        contract.cancel_reason = "Customer moved away"
+        with freeze_time("2026-05-15"):
+            contract.action_cancel_contract()
+        memo = self._credit_memos(contract)
+        # 16 May - 30 June: 46 of the quarter's 91 days, 900.00 x 46/91 = 454.95
+        self.assertEqual(memo.currency_id, eur)
+        self.assertEqual(self._credited(memo), [("2026-05-16", "2026-06-30", 454.95)])
+        self.assertEqual(contract.contract_line_ids.date_end, date(2026, 5, 15))
+
+    def test_credit_memo_reverses_the_deferral(self):
+        deferred = self.env["account.account"].create(
+            {
+                "name": "Deferred Contract Revenue",
+                "code": "DEFMEMO",
+                "account_type": "liability_current",
+            }
+        )
+        contract = self._create_contract(
+            invoice_period="year",
+            price=1200.0,
+            sci_defer_revenue=True,
+            sci_deferred_revenue_account_id=deferred.id,
+            sci_automatic_credit_memos=True,
+        )
+        self._invoice(contract, date(2026, 1, 1))
+        Schedule = self.env["contract.revenue.schedule"]
+        Schedule._sci_recognise(date(2026, 4, 30))  # January to April: 400.00
+        self._remove_line(contract, "2026-04-30")
+        memo = self._credit_memos(contract)
+        self.assertEqual(memo.invoice_line_ids.account_id, deferred)
+        memo.action_post()
+        rows = Schedule.search([("contract_id", "=", contract.id)])
+        # May to December (100.00 each) reversed; the 5.48 between 805.48 (by
+        # day) and 800.00 (by month) recognised back at once on April.
+        self.assertEqual(
+            sum(rows.filtered(lambda row: row.state == "pending").mapped("amount")),
+            0.0,
+        )
+        correction = rows.filtered(
+            lambda row: row.origin_id and row.state == "recognised"
+        )
+        self.assertEqual(
+            [(row.month, row.amount) for row in correction],
+            [(date(2026, 4, 1), -5.48)],
+        )
+        self.assertEqual(contract.sci_deferred_revenue_pending, 0.0)
+        balance = sum(
+            self.env["account.move.line"]
+            .search([("account_id", "=", deferred.id), ("parent_state", "=", "posted")])
+            .mapped("balance")
+        )
+        self.assertAlmostEqual(balance, 0.0)
