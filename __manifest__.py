@@ -34,6 +34,8 @@
         "views/contract_revenue_schedule.xml",
         "wizards/contract_revenue_post.xml",
         "views/contract_invoicing_run.xml",
+        "views/contract_contract_money_rules.xml",
+        "wizards/contract_price_update.xml",
     ],
     "assets": {
         "web.assets_tests": [

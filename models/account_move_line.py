@@ -41,6 +41,20 @@ class AccountMoveLine(models.Model):
         "(Get Shipment Lines): posting checks it stays within what was "
         "delivered, and the service ledger records it.",
     )
+    # Credit memos of a service contract that shrank (a line removed, the
+    # contract cancelled): the invoice line credited and the days credited.
+    sci_credited_line_id = fields.Many2one(
+        comodel_name="account.move.line",
+        string="Credited Invoice Line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    sci_credit_period_start = fields.Date(
+        string="Credited From", readonly=True, copy=False
+    )
+    sci_credit_period_end = fields.Date(string="Credited To", readonly=True, copy=False)
 
     def init(self):
         res = super().init()

@@ -1,12 +1,13 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_round
+from odoo.tools import float_compare, float_round, formatLang
 
 from .trusted_context import Trusted, trusted_option
 
@@ -325,7 +326,14 @@ class ContractLine(models.Model):
             set(vals) & LOCKED_LINE_FIELDS
         ):
             self.contract_id._sci_check_locked({"contract_line_ids"})
-        return super().write(vals)
+        shrunk = self._sci_shrink_values(vals)
+        res = super(ContractLine, self - shrunk).write(vals)
+        if shrunk:
+            super(ContractLine, shrunk).write(
+                dict(vals, last_date_invoiced=vals["date_end"])
+            )
+            shrunk._sci_after_shrink()
+        return res
 
     def unlink(self):
         if not trusted_option(self.env, "sci_skip_lock_check"):
@@ -518,35 +526,197 @@ class ContractLine(models.Model):
         return shares[list(siblings).index(self)]
 
     def _sci_prorated_line_values(self, period_first_date, period_last_date, vals):
-        """Invoice line values of a pro rata period with the exact amount of
-        _sci_prorated_amount: Odoo keeps the prorated quantity to the unit of
-        measure's precision, so the unit price is set to give that amount
-        (quantity 1 and the amount as price if no price can)."""
+        """Invoice line values of a pro rata period as Business Central shows
+        them: quantity 1 at the exact pro rata amount of _sci_prorated_amount,
+        the description saying the fraction and the contract's quantity and
+        unit price ("Pro rata 15/31 of 1.00 x 310.00"). Never a changed unit
+        price with a prorated quantity: Odoo keeps quantities to the unit of
+        measure's precision (15/31 is 0.48), so such a line could not give an
+        amount exact to the cent."""
         self.ensure_one()
         if not self._sci_is_aligned() or not vals.get("quantity"):
             return vals
         fraction = self._sci_proration(period_first_date, period_last_date)
         if not float_compare(fraction, 1.0, precision_digits=9):
             return vals
-        amount = self._sci_prorated_amount(period_first_date, period_last_date)
-        currency = self.currency_id or self.contract_id.company_id.currency_id
-        precision = self.env["decimal.precision"]
-        quantity = float_round(
-            vals["quantity"],
-            precision_digits=precision.precision_get("Product Unit of Measure"),
+        label = self._sci_proration_label(period_first_date, period_last_date)
+        name = vals.get("name")
+        return dict(
+            vals,
+            quantity=1.0,
+            discount=0.0,
+            price_unit=self._sci_prorated_amount(period_first_date, period_last_date),
+            name=f"{name}\n{label}" if name else label,
         )
-        price_digits = precision.precision_get("Product Price")
-        factor = quantity * (1 - (vals.get("discount") or 0.0) / 100.0)
-        if factor > 0:
-            price = float_round(amount / factor, precision_digits=price_digits)
-            step = 10**-price_digits
-            for k in (0, 1, -1, 2, -2, 3, -3):
-                candidate = float_round(price + k * step, precision_digits=price_digits)
-                if not currency.compare_amounts(
-                    currency.round(candidate * factor), amount
-                ):
-                    return dict(vals, quantity=quantity, price_unit=candidate)
-        return dict(vals, quantity=1.0, discount=0.0, price_unit=amount)
+
+    def _sci_proration_label(self, period_first_date, period_last_date):
+        """The pro rata of a period in words: each calendar period it covers
+        as days/days (1 when whole), then the contract's quantity, unit price
+        and discount: "Pro rata 15/31 of 2.00 x 310.00 less 10.00%"."""
+        self.ensure_one()
+        months = self._sci_period_months()
+        parts = []
+        day = period_first_date
+        while day <= period_last_date:
+            first, last = period_bounds(day, months)
+            stop = min(last, period_last_date)
+            days, period_days = (stop - day).days + 1, (last - first).days + 1
+            parts.append("1" if days == period_days else f"{days}/{period_days}")
+            day = stop + timedelta(days=1)
+        label = self.env._(
+            "Pro rata %(fraction)s of %(quantity)s x %(price)s",
+            fraction=" + ".join(parts),
+            quantity=formatLang(self.env, self.quantity, dp="Product Unit of Measure"),
+            price=formatLang(self.env, self.price_unit, dp="Product Price"),
+        )
+        if self.discount:
+            label = self.env._(
+                "%(label)s less %(discount)s%%",
+                label=label,
+                discount=formatLang(self.env, self.discount, dp="Discount"),
+            )
+        return label
+
+    # === Credit memos when a contract shrinks ===
+
+    def _sci_shrink_values(self, vals):
+        """A service line's End Date set before its last invoiced date (the
+        line removed, while its contract is Open): its last invoiced date
+        moves back to the End Date, in the same write (OCA refuses an End
+        Date before it), and what was invoiced after it is to be credited
+        (see _sci_credit_memo_candidates).
+
+        :return: the lines shrunk"""
+        if not vals.get("date_end"):
+            return self.browse()
+        date_end = fields.Date.to_date(vals["date_end"])
+        return self.filtered(
+            lambda line: line.contract_id._sci_service_contracts()
+            and not line.display_type
+            and line.last_date_invoiced
+            and line.last_date_invoiced > date_end
+        )
+
+    def _sci_credit_memo_candidates(self):
+        """What a credit memo of these lines would credit: every period of a
+        posted invoice (not reversed, not credited yet) that ends after the
+        line's last invoiced date, from the day after that date (or the
+        period's start) to the period's end.
+
+        :return: [(contract line, invoice line, credit from, credit to)]"""
+        lines = self.filtered(lambda line: not line.display_type)
+        if not lines:
+            return []
+        # Reading the invoices of the contract, whoever changes it.
+        AccountMoveLine = self.env["account.move.line"].sudo()
+        origins = AccountMoveLine.search(
+            [
+                ("contract_line_id", "in", lines.ids),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("parent_state", "=", "posted"),
+                ("display_type", "=", "product"),
+                ("sci_period_start", "!=", False),
+                ("sci_period_end", "!=", False),
+            ],
+            order="sci_period_start, id",
+        )
+        credited = AccountMoveLine.search(
+            [
+                ("sci_credited_line_id", "in", origins.ids),
+                ("parent_state", "!=", "cancel"),
+            ]
+        ).sci_credited_line_id
+        candidates = []
+        for origin in origins - credited:
+            line = self.browse(origin.contract_line_id.id)
+            cutoff = line.last_date_invoiced
+            if not cutoff or origin.sci_period_end <= cutoff:
+                continue
+            if origin.move_id.reversal_move_ids.filtered(
+                lambda move: move.state != "cancel"
+            ):
+                continue  # credited in full by Odoo's Credit Note
+            start = max(origin.sci_period_start, fields.Date.add(cutoff, days=1))
+            candidates.append((line, origin, start, origin.sci_period_end))
+        return candidates
+
+    @api.model
+    def _sci_credit_memo_amount(self, origin, start, end):
+        """The part of invoice line ``origin`` for start..end, pro rata by
+        day over its period, rounded to its currency: a yearly 1,200.00
+        credited from 1 May to 31 December is 1,200.00 x 245/365 = 805.48."""
+        days = (end - start).days + 1
+        period_days = (origin.sci_period_end - origin.sci_period_start).days + 1
+        return origin.currency_id.round(origin.price_subtotal * days / period_days)
+
+    def _sci_prepare_credit_memo_line_values(self, origin, start, end):
+        """Values of the credit memo line crediting start..end of invoice line
+        ``origin`` of this contract line: quantity 1 at the pro rata amount,
+        on the account, taxes and analytic distribution of the invoice line
+        (its deferred revenue account when its revenue was deferred)."""
+        self.ensure_one()
+        amount = self._sci_credit_memo_amount(origin, start, end)
+        lang_format = trusted_option(self.env, "sci_date_format") or "%m/%d/%Y"
+        label = self.env._(
+            "Credit for %(start)s - %(end)s (%(days)s of %(period_days)s days of "
+            "%(invoice)s)",
+            start=start.strftime(lang_format),
+            end=end.strftime(lang_format),
+            days=(end - start).days + 1,
+            period_days=(origin.sci_period_end - origin.sci_period_start).days + 1,
+            invoice=origin.move_id.name,
+        )
+        return {
+            "product_id": origin.product_id.id,
+            "name": f"{self.name}\n{label}" if self.name else label,
+            "product_uom_id": origin.product_uom_id.id,
+            "quantity": 1.0,
+            "price_unit": amount,
+            "discount": 0.0,
+            "tax_ids": [Command.set(origin.tax_ids.ids)],
+            "account_id": origin.account_id.id,
+            "analytic_distribution": origin.analytic_distribution,
+            "contract_line_id": self.id,
+            "sci_credited_line_id": origin.id,
+            "sci_credit_period_start": start,
+            "sci_credit_period_end": end,
+        }
+
+    def _sci_after_shrink(self):
+        """These lines just shrank: the contracts with Automatic Credit Memos
+        get their credit memo at once, the others show Create Credit Memo."""
+        self.contract_id.invalidate_recordset(["sci_credit_memo_due"])
+        self.contract_id.filtered(
+            "sci_automatic_credit_memos"
+        )._sci_create_credit_memos()
+
+    # === Price updates (Update Contract Prices) ===
+
+    def _sci_updated_price_unit(self, factor):
+        """This line's unit price times ``factor``, rounded to the Product
+        Price precision."""
+        self.ensure_one()
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        return float_round(self.price_unit * factor, precision_digits=digits)
+
+    def _sci_apply_price_update(self, factor):
+        """Multiply these lines' unit prices by ``factor`` (rounded to the
+        Product Price precision), Locked contracts included: the price update
+        of Update Contract Prices, for Service Contract Managers only."""
+        self.contract_id._sci_check_manager()
+        self.check_access("write")
+        by_price = defaultdict(list)
+        for line in self:
+            by_price[line._sci_updated_price_unit(factor)].append(line.id)
+        for price, line_ids in by_price.items():
+            self.browse(line_ids)._sci_write_unlocked({"price_unit": price})
+        return True
+
+    def _sci_write_unlocked(self, vals):
+        """Write ``vals`` without the lock check of Locked contracts: only for
+        trusted code that checked the caller's rights itself (a price update
+        by a Service Contract Manager), never reachable by a client."""
+        return self.with_context(sci_skip_lock_check=Trusted()).write(vals)
 
     def _sci_has_income_account(self):
         """Whether Odoo finds an income account for this line's invoice line:

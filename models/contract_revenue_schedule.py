@@ -284,8 +284,6 @@ class ContractRevenueSchedule(models.Model):
             and line.contract_line_id
             and line.move_id.reversed_entry_id
         )
-        if not lines:
-            return self.browse()
         origins = self.search(
             [
                 ("invoice_id", "in", lines.move_id.reversed_entry_id.ids),
@@ -305,7 +303,7 @@ class ContractRevenueSchedule(models.Model):
         rows_by_line = defaultdict(lambda: self.browse())
         for row in origins:
             rows_by_line[row.move_line_id] |= row
-        created = self.browse()
+        created = self._sci_create_for_credit_memos(refunds)
         for line in lines.sorted(
             lambda line: (line.move_id.id, line.sequence, line.id)
         ):
@@ -341,16 +339,14 @@ class ContractRevenueSchedule(models.Model):
     def _sci_credit_rows(self, line, rows):
         """Rows crediting ``rows`` (the schedule of one invoice line) by the
         amount of the credit note line ``line``, in proportion of what each
-        month still holds. The credits of recognised months are left pending
-        for the caller's correction entry; a pending month credited in full
-        and its credits are reversed."""
+        month still holds (see _sci_create_credit_rows)."""
         currency = line.company_id.currency_id
         remaining = {
             row: row.amount + sum(row.credit_ids.mapped("amount")) for row in rows
         }
         live = [row for row in rows if not currency.is_zero(remaining[row])]
         total = sum(remaining[row] for row in live)
-        vals_list = []
+        shares = {}
         credited = 0.0
         for index, row in enumerate(live):
             if index == len(live) - 1:
@@ -358,29 +354,38 @@ class ContractRevenueSchedule(models.Model):
             else:
                 share = currency.round(line.balance * remaining[row] / total)
             credited += share
-            if currency.is_zero(share):
-                continue
-            vals_list.append(
-                {
-                    "contract_id": row.contract_id.id,
-                    "contract_line_id": row.contract_line_id.id,
-                    "partner_id": row.partner_id.id,
-                    "move_line_id": line.id,
-                    "company_id": row.company_id.id,
-                    "period_start": row.period_start,
-                    "period_end": row.period_end,
-                    "month": row.month,
-                    "date": max(
-                        row.date,
-                        self._sci_recognition_date(row.month, line.move_id.date),
-                    ),
-                    "amount": -share,
-                    "income_account_id": row.income_account_id.id,
-                    "deferred_account_id": row.deferred_account_id.id,
-                    "analytic_distribution": row.analytic_distribution,
-                    "origin_id": row.id,
-                }
-            )
+            shares[row] = share
+        return self._sci_create_credit_rows(line, shares)
+
+    def _sci_create_credit_rows(self, line, shares):
+        """Rows crediting each schedule row of ``shares`` by its share of the
+        credit note line ``line``. The credits of recognised months are left
+        pending for the caller's correction entry; a pending month credited in
+        full and its credits are reversed."""
+        currency = line.company_id.currency_id
+        vals_list = [
+            {
+                "contract_id": row.contract_id.id,
+                "contract_line_id": row.contract_line_id.id,
+                "partner_id": row.partner_id.id,
+                "move_line_id": line.id,
+                "company_id": row.company_id.id,
+                "period_start": row.period_start,
+                "period_end": row.period_end,
+                "month": row.month,
+                "date": max(
+                    row.date,
+                    self._sci_recognition_date(row.month, line.move_id.date),
+                ),
+                "amount": -share,
+                "income_account_id": row.income_account_id.id,
+                "deferred_account_id": row.deferred_account_id.id,
+                "analytic_distribution": row.analytic_distribution,
+                "origin_id": row.id,
+            }
+            for row, share in shares.items()
+            if not currency.is_zero(share)
+        ]
         created = self.create(vals_list)
         cancelled = created.origin_id.filtered(
             lambda row: row.state == "pending"
@@ -390,6 +395,67 @@ class ContractRevenueSchedule(models.Model):
             sci_schedule_write=Trusted()
         ).write({"state": "reversed"})
         return created
+
+    @api.model
+    def _sci_create_for_credit_memos(self, refunds):
+        """Credit the schedules of the invoice lines that the credit memos of
+        a shrunk contract credit (``sci_credited_line_id``, see
+        contract.line._sci_credit_memo_candidates), when the credit memo line
+        is on the deferred revenue account: each month by the days credited
+        in it (a whole month in full). The difference between the credit
+        memo's rule (by day over the period) and the schedule's (by month) goes
+        to the last month served, recognised back at once when it is already
+        recognised."""
+        lines = refunds.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product" and line.sci_credited_line_id
+        )
+        if not lines:
+            return self.browse()
+        origins = self.search(
+            [
+                ("move_line_id", "in", lines.sci_credited_line_id.ids),
+                ("origin_id", "=", False),
+            ]
+        )
+        created = self.browse()
+        for line in lines:
+            rows = origins.filtered(
+                lambda row, line=line: row.move_line_id == line.sci_credited_line_id
+            ).sorted("month")
+            if rows and line.account_id in rows.deferred_account_id:
+                created |= self._sci_create_credit_rows(
+                    line, self._sci_credit_memo_shares(line, rows)
+                )
+        return created
+
+    @api.model
+    def _sci_credit_memo_shares(self, line, rows):
+        """{schedule row: amount credited} for the credit memo line ``line``
+        (see _sci_create_for_credit_memos)."""
+        currency = line.company_id.currency_id
+        origin = line.sci_credited_line_id
+        start, end = line.sci_credit_period_start, line.sci_credit_period_end
+        shares = {}
+        for row in rows:
+            first = max(row.month, origin.sci_period_start)
+            last = min(month_end(row.month), origin.sci_period_end)
+            credit_first, credit_last = max(first, start), min(last, end)
+            if credit_last < credit_first:
+                continue
+            remaining = row.amount + sum(row.credit_ids.mapped("amount"))
+            shares[row] = currency.round(
+                remaining
+                * ((credit_last - credit_first).days + 1)
+                / ((last - first).days + 1)
+            )
+        difference = currency.round(line.balance - sum(shares.values()))
+        if not currency.is_zero(difference):
+            served_month = (start - relativedelta(days=1)).replace(day=1)
+            target = rows.filtered(lambda row: row.month == served_month)[:1] or (
+                next(iter(shares)) if shares else rows[-1]
+            )
+            shares[target] = shares.get(target, 0.0) + difference
+        return shares
 
     # === Undo ===
 

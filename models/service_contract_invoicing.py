@@ -438,6 +438,9 @@ class ServiceContractInvoicing(models.AbstractModel):
             else:
                 invoiced += group
         self._advance_lines(invoiced)
+        self.env["contract.contract"].concat(
+            *(plan["contract"] for plan in invoiced)
+        )._sci_clear_price_increase_text()
         self._after_create_moves(moves)
         result.invoiced_contract_ids |= {plan["contract"].id for plan in invoiced}
         if post and moves:
@@ -630,6 +633,7 @@ class ServiceContractInvoicing(models.AbstractModel):
                 ]
             elif line.display_type and not line.is_recurring_note:
                 vals_list.append(line._sci_prepare_display_line_values())
+        vals_list += plan["contract"]._sci_price_increase_note_values()
         return [vals for vals in vals_list if vals]
 
     def _prepare_section_values(self, contract):

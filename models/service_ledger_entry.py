@@ -438,8 +438,12 @@ class ServiceLedgerEntry(models.Model):
             "currency_id": line.currency_id.id,
             "amount_currency": sign * line.price_subtotal,
             "amount": -line.balance,
-            "period_start": line.sci_period_start or origin.period_start,
-            "period_end": line.sci_period_end or origin.period_end,
+            "period_start": line.sci_period_start
+            or line.sci_credit_period_start
+            or origin.period_start,
+            "period_end": line.sci_period_end
+            or line.sci_credit_period_end
+            or origin.period_end,
             "invoice_id": move.id,
             "invoice_line_id": line.id,
             "ref": move.name,

@@ -158,8 +158,10 @@ class TestContractPeriods(ServiceContractCommon):
         # 30.30 x 15/31 = 14.661...; each line 10.10 x 15/31 = 4.887...
         self.assertEqual(lines.mapped("price_subtotal"), [4.89, 4.89, 4.88])
         self.assertEqual(lines.move_id.amount_untaxed, 14.66)
-        # the prorated quantity shows the proration: 2 x 15/31
-        self.assertEqual(lines[1].quantity, 0.97)
+        # Business Central's presentation: quantity 1 at the pro rata amount,
+        # the fraction in the label (docs/contract_money_rules.md)
+        self.assertEqual((lines[1].quantity, lines[1].price_unit), (1.0, 4.89))
+        self.assertIn("Pro rata 15/31 of 2.00 x 5.05", lines[1].name)
         self._run(contract, date(2026, 4, 30))
         april = self._invoice_lines(contract).filtered(
             lambda line: line.sci_period_start == date(2026, 4, 1)

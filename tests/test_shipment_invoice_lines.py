@@ -265,3 +265,60 @@ class TestShipmentInvoiceLines(TestShipmentInvoicingBase):
         )
         with self.assertRaisesText(UserError, self.p2.name, "consumed"):
             wizard.action_confirm()
+
+    @freeze_time("2026-11-20")
+    def test_dialog_amount_is_the_invoice_line_amount(self):
+        """Ordered in Dozens, delivered in Units: the dialog's amount is the
+        invoice line's (2 dozens x 406.06), not 24 x the unit price rounded
+        to the cent (24 x 33.84 = 812.16); with a 10% discount too. The Not
+        offered note stays after Select All."""
+        currency = self._foreign_currency()
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "SCI Foreign", "currency_id": currency.id}
+        )
+        foreign = self._create_sale_order(
+            self.customer, [(self.product_b, 1, 30.0, 0.0)], pricelist_id=pricelist.id
+        )
+        self._deliver(foreign.picking_ids, {self.product_b: 1})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": 2,
+                            "product_uom": self.uom_dozen.id,
+                            "price_unit": 406.06,
+                            "discount": discount,
+                            "tax_id": [Command.set(self.tax.ids)],
+                        }
+                    )
+                    for product, discount in (
+                        (self.product_a, 0.0),
+                        (self.product_b, 10.0),
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        self.assertEqual(picking.move_ids.product_uom, self.uom_unit)
+        self.assertEqual(picking.move_ids.mapped("product_uom_qty"), [24.0, 24.0])
+        self._deliver(picking, {self.product_a: 24, self.product_b: 24})
+        invoice = self._new_invoice()
+        wizard_form = self._wizard_form(invoice)
+        wizard_form.sale_order_id = order
+        wizard = wizard_form.save()
+        self.assertIn(foreign.name, wizard.not_offered_note)
+        wizard.action_select_all()
+        self.assertIn(foreign.name, wizard.not_offered_note)
+        amounts = {line.product_id: line.amount for line in wizard.line_ids}
+        # 2 x 406.06 = 812.12; less 10%: 730.908 -> 730.91
+        self.assertEqual(amounts, {self.product_a: 812.12, self.product_b: 730.91})
+        wizard.action_confirm()
+        self.assertEqual(
+            {line.product_id: line.price_subtotal for line in invoice.invoice_line_ids},
+            amounts,
+        )
+        self.assertEqual(invoice.invoice_line_ids.mapped("quantity"), [2.0, 2.0])

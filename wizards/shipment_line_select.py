@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_round
 
 
 class ServiceShipmentLineSelect(models.TransientModel):
@@ -47,7 +47,7 @@ class ServiceShipmentLineSelect(models.TransientModel):
     )
     not_offered_note = fields.Text(
         string="Not Offered",
-        readonly=True,
+        compute="_compute_not_offered_note",
         help="Lines of this customer that are left to invoice but cannot go "
         "on this invoice, and why.",
     )
@@ -62,8 +62,15 @@ class ServiceShipmentLineSelect(models.TransientModel):
                 Command.create(line_values)
                 for line_values in self._prepare_line_values(invoice)
             ]
-            values["not_offered_note"] = self._get_not_offered_note(invoice)
         return values
+
+    @api.depends("invoice_id")
+    def _compute_not_offered_note(self):
+        # Computed, not stored from default_get: a read-only field is not
+        # saved by the form, so the note would be gone once the dialog
+        # reopens (Select All).
+        for wizard in self:
+            wizard.not_offered_note = self._get_not_offered_note(wizard.invoice_id)
 
     @api.onchange("sale_order_id", "picking_id", "product_id", "date_from", "date_to")
     def _onchange_filters(self):
@@ -395,12 +402,35 @@ class ServiceShipmentLineSelectLine(models.TransientModel):
                 line.product_id = sale_line.product_id
                 line.product_uom_id = sale_line.product_uom
 
-    @api.depends("quantity", "price_unit", "discount")
+    @api.depends("quantity", "price_unit", "discount", "move_id", "sale_line_id")
     def _compute_amount(self):
         for line in self:
-            amount = line.quantity * line.price_unit * (1 - line.discount / 100.0)
+            quantity, price, discount = line._get_invoice_line_terms()
+            amount = quantity * price * (1 - discount / 100.0)
             currency = line.currency_id or line.sale_line_id.currency_id
             line.amount = currency.round(amount) if currency else amount
+
+    def _get_invoice_line_terms(self):
+        """(quantity, unit price, discount) of the invoice line this line
+        creates (see _prepare_invoice_line_values): with an order, in the
+        order line's unit and at its price, so that the amount shown is the
+        invoice line's, not the delivered quantity times a unit price
+        converted and rounded to the cent."""
+        self.ensure_one()
+        sale_line = self.sale_line_id
+        if not sale_line:
+            return self.quantity, self.price_unit, self.discount
+        quantity = self.quantity
+        if self.move_id:
+            quantity = self.move_id.product_uom._compute_quantity(
+                quantity, sale_line.product_uom, rounding_method="HALF-UP"
+            )
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        return (
+            float_round(quantity, precision_digits=digits),
+            sale_line.price_unit,
+            sale_line.discount,
+        )
 
     def _get_source_key(self):
         self.ensure_one()
