@@ -1234,7 +1234,7 @@ class ContractContract(models.Model):
             "invoice_line_ids": [
                 Command.create(
                     line.with_context(
-                        sci_date_format=date_format
+                        sci_date_format=Trusted(date_format)
                     )._sci_prepare_credit_memo_line_values(origin, start, end)
                 )
                 for line, origin, start, end in items
