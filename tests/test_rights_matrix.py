@@ -47,6 +47,8 @@ MATRIX = {
     "see_runs": SERVICE_USERS,
     "get_shipment_lines": SERVICE_USERS,
     "consume_and_undo": MANAGERS,
+    "update_prices": MANAGERS,
+    "create_credit_memo": MANAGERS,
     "post_prepaid_entries": MANAGERS,
     "settings": set(),
 }
@@ -382,6 +384,49 @@ class TestRightsMatrix(HttpCase):
         if not error:
             __, error = self._call(model, "action_post", [wizard_id])
         return "pending" not in rows.mapped("state"), error
+
+    def _cell_update_prices(self):
+        contract = self._contract(
+            sci_price_update_period=12, sci_next_price_update_date=self.today
+        )
+        model = "contract.price.update"
+        wizard_id, error = self._call(
+            model,
+            "create",
+            [
+                {
+                    "update_to_date": fields.Date.to_string(self.today),
+                    "percent": 10.0,
+                    "contract_ids": [Command.set(contract.ids)],
+                }
+            ],
+        )
+        if not error:
+            __, error = self._call(model, "action_update_prices", [wizard_id])
+        return contract.contract_line_ids.price_unit == 33.0, error
+
+    def _cell_create_credit_memo(self):
+        # A monthly contract invoiced for this month, then a line ended
+        # before the month's end by its manager: what follows is credited.
+        contract = self._contract()
+        self.env["service.contract.invoicing"].run(
+            contract, self.today, self.today, post=True
+        )
+        contract.action_open_changes()
+        contract.contract_line_ids.date_end = self.month_start
+        credit_notes = self.env["account.move"].search_count(
+            [("move_type", "=", "out_refund"), ("invoice_origin", "=", contract.name)]
+        )
+        __, error = self._call(
+            "contract.contract", "action_create_credit_memo", [contract.ids]
+        )
+        after = self.env["account.move"].search_count(
+            [("move_type", "=", "out_refund"), ("invoice_origin", "=", contract.name)]
+        )
+        self.env["account.move"].search(
+            [("move_type", "=", "out_refund"), ("invoice_origin", "=", contract.name)]
+        ).unlink()
+        return after > credit_notes, error
 
     def _cell_settings(self):
         settings_id, error = self._call(
