@@ -500,4 +500,5 @@ class TestRightsMatrix(HttpCase):
                 self.assertTrue(observed[role, action], (role, action))
         # The matrix as docs/rights.md states it, for the record.
         self.assertFalse(observed["portal", "delete_invoice"])
+        self.assertFalse(observed["sales", "cancel_invoice"])
         self.assertFalse(observed["other_company", "cancel_invoice"])
