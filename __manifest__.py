@@ -34,6 +34,8 @@
         "views/contract_revenue_schedule.xml",
         "wizards/contract_revenue_post.xml",
         "views/contract_invoicing_run.xml",
+        "security/service_contract_change_log_security.xml",
+        "views/service_contract_change_log.xml",
     ],
     "assets": {
         "web.assets_tests": [
