@@ -36,6 +36,7 @@
         "views/contract_invoicing_run.xml",
         "security/service_contract_change_log_security.xml",
         "views/service_contract_change_log.xml",
+        "report/contract_invoicing_test_report.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -69,6 +69,8 @@ class InvoicingResult:
     failures: list = field(default_factory=list)
     invoiced_contract_ids: set = field(default_factory=set)
     gaps: list = field(default_factory=list)
+    # A dry run's plans (see _plan_contract): what its invoices would hold.
+    plans: list = field(default_factory=list)
 
     def merge(self, other):
         self.moves |= other.moves
@@ -76,6 +78,7 @@ class InvoicingResult:
         self.skipped += other.skipped
         self.failures += other.failures
         self.gaps += other.gaps
+        self.plans += other.plans
         self.invoiced_contract_ids |= other.invoiced_contract_ids
 
 
@@ -390,6 +393,8 @@ class ServiceContractInvoicing(models.AbstractModel):
                 for line, (start, end, next_date) in plan["lines"]
                 if not line.display_type
             ]
+        if dry_run:
+            result.plans = plans
         if dry_run or not plans:
             return result
         groups, vals_list = [], []
