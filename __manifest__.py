@@ -37,6 +37,7 @@
         "security/service_contract_change_log_security.xml",
         "views/service_contract_change_log.xml",
         "report/contract_invoicing_test_report.xml",
+        "wizards/contract_invoicing_forecast.xml",
     ],
     "assets": {
         "web.assets_tests": [

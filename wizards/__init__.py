@@ -3,3 +3,4 @@ from . import contract_revenue_post
 from . import shipment_line_select
 from . import account_move_reversal
 from . import contract_manually_create_invoice
+from . import contract_invoicing_forecast
