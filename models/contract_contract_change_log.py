@@ -137,9 +137,7 @@ class ContractContract(models.Model):
                         "contract_id": contract.id,
                         "change_kind": kind,
                         "field_id": Log._sci_field(self._name, name).id,
-                        "field_label": self._fields[name]._description_string(
-                            self.env
-                        ),
+                        "field_label": self._fields[name]._description_string(self.env),
                         "old_value": old[contract.id, name],
                         "new_value": new_text,
                     }

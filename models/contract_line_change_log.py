@@ -97,9 +97,7 @@ class ContractLine(models.Model):
                         "line_description": line._sci_change_log_description(),
                         "change_kind": "line_changed",
                         "field_id": Log._sci_field(self._name, name).id,
-                        "field_label": self._fields[name]._description_string(
-                            self.env
-                        ),
+                        "field_label": self._fields[name]._description_string(self.env),
                         "old_value": old[line.id, name],
                         "new_value": new_text,
                     }

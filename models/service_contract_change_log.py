@@ -70,7 +70,8 @@ def in_logged_write(records):
 def logged_write(records):
     """Mark the writes of ``records`` in this block as logged already."""
     token = _IN_LOGGED_WRITE.set(
-        _IN_LOGGED_WRITE.get() | {(records._name, record_id) for record_id in records.ids}
+        _IN_LOGGED_WRITE.get()
+        | {(records._name, record_id) for record_id in records.ids}
     )
     try:
         yield

@@ -38,7 +38,12 @@ class TestChangeLog(ServiceContractCommon):
         """(kind, field label, old, new) of the contract's rows, oldest first."""
         rows = self.Log.search([("contract_id", "=", contract.id)], order="id")
         return [
-            (row.change_kind, row.field_label or "", row.old_value or "", row.new_value or "")
+            (
+                row.change_kind,
+                row.field_label or "",
+                row.old_value or "",
+                row.new_value or "",
+            )
             for row in rows
         ]
 
@@ -81,14 +86,14 @@ class TestChangeLog(ServiceContractCommon):
         self.assertIn(("line_changed", "Unit Price", "100.0", "120.0"), rows)
         self.assertIn(("line_changed", "Quantity", "1.0", "2.0"), rows)
         self.assertIn(("header", "Invoice Period", "Month", "Quarter"), rows)
-        self.assertIn(
-            ("line_added", "", "", "Monthly Maintenance, 1.0 x 30.0"), rows
-        )
+        self.assertIn(("line_added", "", "", "Monthly Maintenance, 1.0 x 30.0"), rows)
         self.assertIn(
             ("line_removed", "", "Monthly Maintenance, 2.0 x 120.0", ""), rows
         )
         self.assertEqual(rows[-3][0], "lock")
-        self.assertEqual(rows[-2], ("header", "Cancellation Reason", "", "Customer moved away"))
+        self.assertEqual(
+            rows[-2], ("header", "Cancellation Reason", "", "Customer moved away")
+        )
         self.assertEqual(rows[-1], ("cancel", "Status", "Signed", "Cancelled"))
         # The removed line is named on its row; the added line is linked.
         removed = self.Log.search(
@@ -102,7 +107,10 @@ class TestChangeLog(ServiceContractCommon):
             added,
         )
         # Who and the smart button's count.
-        self.assertEqual(set(self.Log.search([("contract_id", "=", contract.id)]).user_id), {self.env.user})
+        self.assertEqual(
+            set(self.Log.search([("contract_id", "=", contract.id)]).user_id),
+            {self.env.user},
+        )
         self.assertEqual(contract.sci_change_log_count, len(rows))
 
     def test_invoicing_is_not_a_change(self):
@@ -110,7 +118,9 @@ class TestChangeLog(ServiceContractCommon):
         self.env["service.contract.invoicing"].run(
             contract, posting_date=date(2026, 1, 1), invoice_to_date=date(2026, 1, 1)
         )
-        self.assertEqual(contract.contract_line_ids.last_date_invoiced.isoformat(), "2026-01-31")
+        self.assertEqual(
+            contract.contract_line_ids.last_date_invoiced.isoformat(), "2026-01-31"
+        )
         self.assertEqual([row[0] for row in self._rows(contract)], ["sign"])
 
     def test_rows_cannot_be_created_changed_or_deleted(self):
