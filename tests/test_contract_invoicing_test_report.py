@@ -20,12 +20,18 @@ class TestContractInvoicingTestReport(ServiceContractCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.contract_a = cls._create_contract(price=100.0, combine_invoices=True)
-        cls.contract_b = cls._create_contract(
-            price=33.33, quantity=3.0, combine_invoices=True
+        cls.contract_a = cls._create_contract(
+            name="Maintenance", price=100.0, combine_invoices=True
         )
-        cls.contract_c = cls._create_contract(partner=cls.customer_b, price=19.99)
-        cls.contract_d = cls._create_contract(partner=cls.customer_b, price=50.0)
+        cls.contract_b = cls._create_contract(
+            name="Hotline", price=33.33, quantity=3.0, combine_invoices=True
+        )
+        cls.contract_c = cls._create_contract(
+            name="Monitoring", partner=cls.customer_b, price=19.99
+        )
+        cls.contract_d = cls._create_contract(
+            name="Backup", partner=cls.customer_b, price=50.0
+        )
         cls.contract_d.action_open_changes()
 
     def _wizard(self, run_action):
@@ -90,9 +96,11 @@ class TestContractInvoicingTestReport(ServiceContractCommon):
         )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
-        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, wizard.ids)[
-            0
-        ].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(REPORT, wizard.ids)[0]
+            .decode()
+        )
         for text in ("459.98", "45.98", "505.96", "change status is Open"):
             self.assertIn(text, html)
         # Create Invoices with the same filters and dates makes exactly that.
@@ -109,4 +117,6 @@ class TestContractInvoicingTestReport(ServiceContractCommon):
                 for inv in invoices
             ],
         )
-        self.assertEqual(sum(moves.mapped("amount_total")), total["total"])
+        self.assertEqual(
+            moves.currency_id.round(sum(moves.mapped("amount_total"))), total["total"]
+        )

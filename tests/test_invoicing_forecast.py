@@ -43,7 +43,9 @@ class TestInvoicingForecast(ServiceContractCommon):
             sci_defer_revenue=True,
         )
         # A plain OCA contract is not a service contract: not in the forecast.
-        plain = self._create_contract(name="Plain", sign=False, is_service_contract=False)
+        plain = self._create_contract(
+            name="Plain", sign=False, is_service_contract=False
+        )
         forecast = self.env["contract.invoicing.forecast"].create(
             {"date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31)}
         )
@@ -76,14 +78,24 @@ class TestInvoicingForecast(ServiceContractCommon):
             ],
         )
         self.assertEqual(
-            by_contract["Deferred"], [("2026-04-01", "2026-04-01", "2027-03-31", 1200.0)]
+            by_contract["Deferred"],
+            [("2026-04-01", "2026-04-01", "2027-03-31", 1200.0)],
         )
         months = defaultdict(float)
         for row in rows:
             months[row.date.month] += row.amount
         self.assertEqual(
             dict(months),
-            {2: 450.0, 3: 300.0, 4: 2100.0, 6: 300.0, 7: 900.0, 9: 300.0, 10: 900.0, 12: 300.0},
+            {
+                2: 450.0,
+                3: 300.0,
+                4: 2100.0,
+                6: 300.0,
+                7: 900.0,
+                9: 300.0,
+                10: 900.0,
+                12: 300.0,
+            },
         )
         # Open and Locked contracts told apart.
         self.assertEqual(
