@@ -393,9 +393,8 @@ class ServiceContractInvoicing(models.AbstractModel):
                 for line, (start, end, next_date) in plan["lines"]
                 if not line.display_type
             ]
-        if dry_run:
-            result.plans = plans
         if dry_run or not plans:
+            result.plans = plans
             return result
         groups, vals_list = [], []
         for group in self._group_plans(plans, combine):
@@ -562,7 +561,8 @@ class ServiceContractInvoicing(models.AbstractModel):
 
     def _prepare_invoice_values(self, group, posting_date):
         """Invoice values for a group of plans (one contract, or several
-        combined: then a section line heads each contract's lines)."""
+        combined): a section line naming the contract heads each contract's
+        lines, as Business Central's contract invoices do."""
         first = group[0]["contract"]
         vals = first._prepare_invoice(posting_date)
         vals["invoice_line_ids"] = []
@@ -575,8 +575,7 @@ class ServiceContractInvoicing(models.AbstractModel):
             )
         lines_vals = []
         for plan in group:
-            if len(group) > 1:
-                lines_vals.append(self._prepare_section_values(plan["contract"]))
+            lines_vals.append(self._prepare_section_values(plan["contract"]))
             lines_vals += self._prepare_contract_lines_values(plan)
         # The invoice shows its lines by sequence: numbered in the order built
         # here (contract by contract, each in its own order), since the
