@@ -36,6 +36,10 @@
         "views/contract_invoicing_run.xml",
         "views/contract_contract_money_rules.xml",
         "wizards/contract_price_update.xml",
+        "security/service_contract_change_log_security.xml",
+        "views/service_contract_change_log.xml",
+        "report/contract_invoicing_test_report.xml",
+        "wizards/contract_invoicing_forecast.xml",
     ],
     "assets": {
         "web.assets_tests": [

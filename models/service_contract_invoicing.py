@@ -71,6 +71,8 @@ class InvoicingResult:
     failures: list = field(default_factory=list)
     invoiced_contract_ids: set = field(default_factory=set)
     gaps: list = field(default_factory=list)
+    # A dry run's plans (see _plan_contract): what its invoices would hold.
+    plans: list = field(default_factory=list)
 
     def merge(self, other):
         self.moves |= other.moves
@@ -78,6 +80,7 @@ class InvoicingResult:
         self.skipped += other.skipped
         self.failures += other.failures
         self.gaps += other.gaps
+        self.plans += other.plans
         self.invoiced_contract_ids |= other.invoiced_contract_ids
 
 
@@ -420,6 +423,7 @@ class ServiceContractInvoicing(models.AbstractModel):
                 if not line.display_type
             ]
         if dry_run or not plans:
+            result.plans = plans
             return result
         groups, vals_list = [], []
         for group in self._group_plans(plans, combine):
@@ -589,7 +593,8 @@ class ServiceContractInvoicing(models.AbstractModel):
 
     def _prepare_invoice_values(self, group, posting_date):
         """Invoice values for a group of plans (one contract, or several
-        combined: then a section line heads each contract's lines)."""
+        combined): a section line naming the contract heads each contract's
+        lines, as Business Central's contract invoices do."""
         first = group[0]["contract"]
         vals = first._prepare_invoice(posting_date)
         vals["invoice_line_ids"] = []
@@ -602,8 +607,7 @@ class ServiceContractInvoicing(models.AbstractModel):
             )
         lines_vals = []
         for plan in group:
-            if len(group) > 1:
-                lines_vals.append(self._prepare_section_values(plan["contract"]))
+            lines_vals.append(self._prepare_section_values(plan["contract"]))
             lines_vals += self._prepare_contract_lines_values(plan)
         # The invoice shows its lines by sequence: numbered in the order built
         # here (contract by contract, each in its own order), since the

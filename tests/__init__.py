@@ -21,3 +21,6 @@ from . import test_app_ui
 from . import test_concurrent_shipment_posting
 from . import test_invoice_exactness
 from . import test_contract_money_rules
+from . import test_change_log
+from . import test_contract_invoicing_test_report
+from . import test_invoicing_forecast

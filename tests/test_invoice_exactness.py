@@ -178,7 +178,7 @@ class TestInvoiceExactness(ServiceContractCommon):
         """The invoice of ``contracts`` built as a user builds it in Odoo:
         the invoice form with the contract's terms and the same lines, each
         with the taxes and income account Odoo's fiscal position gives the
-        product; a section line per contract when there are several."""
+        product; a section line naming each contract."""
         first = contracts[0]
         form = Form(
             self.env["account.move"].with_context(default_move_type="out_invoice")
@@ -195,10 +195,9 @@ class TestInvoiceExactness(ServiceContractCommon):
             form.invoice_cash_rounding_id = first.cash_rounding_id
         fiscal_position = form.fiscal_position_id
         for contract in contracts:
-            if len(contracts) > 1:
-                with form.invoice_line_ids.new() as section:
-                    section.display_type = "line_section"
-                    section.name = contract.display_name
+            with form.invoice_line_ids.new() as section:
+                section.display_type = "line_section"
+                section.name = contract.display_name
             for line in contract.contract_line_ids:
                 product = line.product_id
                 taxes = fiscal_position.map_tax(product.taxes_id)
@@ -500,7 +499,7 @@ class TestInvoiceExactness(ServiceContractCommon):
         )
         move = by_contract[in_eur]
         self.assertEqual(move.currency_id, self.eur)
-        line = move.invoice_line_ids[0]
+        line = move.invoice_line_ids.filtered("contract_line_id")[0]
         self.assertEqual(
             line.balance,
             self.env.company.currency_id.round(line.amount_currency / 0.9137),

@@ -253,7 +253,7 @@ class TestNeverLosePeriods(ServiceContractCommon):
         wizard = form.record
         wizard.action_run()
         self.assertEqual(len(wizard.move_ids), 1)
-        line = wizard.move_ids.invoice_line_ids
+        line = wizard.move_ids.invoice_line_ids.filtered("contract_line_id")
         self.assertEqual(
             (line.sci_period_start, line.sci_period_end),
             (date(2026, 2, 1), date(2026, 2, 28)),
@@ -286,7 +286,7 @@ class TestNeverLosePeriods(ServiceContractCommon):
         new_invoice = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(new_invoice.move_type, "out_invoice")
         self.assertEqual(new_invoice.state, "draft")
-        line = new_invoice.invoice_line_ids
+        line = new_invoice.invoice_line_ids.filtered("contract_line_id")
         self.assertEqual(line.contract_line_id, contract.contract_line_ids)
         self.assertEqual(
             (line.sci_period_start, line.sci_period_end),

@@ -71,6 +71,7 @@ class TestOcaHooks(ServiceContractCommon):
         self.assertEqual(
             self._layout(move),
             [
+                ("line_section", contract.display_name),
                 ("line_section", "On-site"),
                 ("product", "Maintenance\n01/01/2026 - 01/31/2026"),
                 ("line_note", "Visits within 4 hours"),
@@ -90,6 +91,7 @@ class TestOcaHooks(ServiceContractCommon):
         self.assertEqual(
             self._layout(move),
             [
+                ("line_section", contract.display_name),
                 ("line_section", "On-site"),
                 ("product", "Maintenance\n01/01/2026 - 01/31/2026"),
                 ("product", "Maintenance\n02/01/2026 - 02/28/2026"),
@@ -192,6 +194,7 @@ class TestOcaHooks(ServiceContractCommon):
         self.assertEqual(
             self._layout(move),
             [
+                ("line_section", contract.display_name),
                 ("product", "Maintenance 01/01/2026 to 01/31/2026 (January)"),
                 ("product", "Maintenance 02/01/2026 to 02/28/2026 (February)"),
             ],
@@ -204,7 +207,7 @@ class TestOcaHooks(ServiceContractCommon):
         self.service.must_have_dates = True
         contract = self._create_contract(date_start="2026-01-01", quantity=2.0)
         move = self._run(contract, date(2026, 3, 5))
-        lines = move.invoice_line_ids.sorted("sequence")
+        lines = move.invoice_line_ids.filtered("contract_line_id").sorted("sequence")
         self.assertEqual(
             [
                 (line.start_date, line.end_date, line.sci_period_start, line.quantity)
@@ -225,14 +228,18 @@ class TestOcaHooks(ServiceContractCommon):
         move.action_post()
         self.assertEqual(move.state, "posted")
         # The next run invoices April only, with its dates.
-        april = self._run(contract, date(2026, 4, 5))
+        april = self._run(contract, date(2026, 4, 5)).invoice_line_ids.filtered(
+            "contract_line_id"
+        )
         self.assertEqual(
-            (april.invoice_line_ids.start_date, april.invoice_line_ids.end_date),
+            (april.start_date, april.end_date),
             (date(2026, 4, 1), date(2026, 4, 30)),
         )
 
     def test_oca_extension_ignores_products_without_dates(self):
         contract = self._create_contract()
-        move = self._run(contract, date(2026, 1, 5))
-        self.assertFalse(move.invoice_line_ids.start_date)
-        self.assertEqual(move.invoice_line_ids.sci_period_start, date(2026, 1, 1))
+        line = self._run(contract, date(2026, 1, 5)).invoice_line_ids.filtered(
+            "contract_line_id"
+        )
+        self.assertFalse(line.start_date)
+        self.assertEqual(line.sci_period_start, date(2026, 1, 1))

@@ -427,7 +427,11 @@ class TestInstallOnExistingDatabase(TransactionCase):
             new = contract._get_related_invoices() - before[contract]
             self.assertEqual(new.mapped("invoice_date"), [today], contract.name)
             self.assertEqual(
-                new.invoice_line_ids.mapped("sci_period_start"), [start], contract.name
+                new.invoice_line_ids.filtered("contract_line_id").mapped(
+                    "sci_period_start"
+                ),
+                [start],
+                contract.name,
             )
         # The supplier contract: invoiced by OCA's own code, as before.
         new = supplier._get_related_invoices() - before[supplier]

@@ -175,7 +175,10 @@ class TestServiceLedger(LedgerAssertions, ServiceContractCommon):
         self.assertEqual(entries.contract_line_id, contract.contract_line_ids)
         self.assertEqual(entries.invoice_id, invoice)
         self.assertEqual(
-            entries.invoice_line_id, invoice.invoice_line_ids.sorted("sci_period_start")
+            entries.invoice_line_id,
+            invoice.invoice_line_ids.filtered("contract_line_id").sorted(
+                "sci_period_start"
+            ),
         )
         self.assertEqual(set(entries.mapped("date")), {date(2026, 2, 2)})
         self.assertEqual(entries.company_id, self.env.company)

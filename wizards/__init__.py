@@ -4,3 +4,4 @@ from . import shipment_line_select
 from . import account_move_reversal
 from . import contract_manually_create_invoice
 from . import contract_price_update
+from . import contract_invoicing_forecast

@@ -423,6 +423,14 @@ class ContractInvoiceCreate(models.TransientModel):
         action["target"] = "main"
         return action
 
+    def action_print_test_report(self):
+        """Print: the test report of what Create Invoices would create with
+        these filters and dates (report/contract_invoicing_test_report.py)."""
+        self.ensure_one()
+        return self.env.ref(
+            "service_contract_invoicing.contract_invoicing_test_report_action"
+        ).report_action(self)
+
 
 class ContractInvoiceCreateLine(models.TransientModel):
     _name = "contract.invoice.create.line"

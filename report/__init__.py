@@ -1,0 +1,1 @@
+from . import contract_invoicing_test_report
