@@ -212,6 +212,9 @@ class TestContractMoneyRules(ServiceContractCommon):
                     )
         # 17-31 March: 15 of March's 31 days. 310.00 x 15/31 = 150.00;
         # 2 x 310.00 less 10% = 558.00 x 15/31 = 270.00.
+        # The section line naming the contract heads its lines.
+        self.assertEqual(shown[0][:3], (0.0, 0.0, 0.0))
+        shown = shown[1:]
         self.assertEqual(
             [row[:3] for row in shown], [(1.0, 150.0, 0.0), (1.0, 270.0, 0.0)]
         )
@@ -220,7 +223,9 @@ class TestContractMoneyRules(ServiceContractCommon):
         self.assertIn("03/17/2026 - 03/31/2026", shown[0][3])
         move = result.moves
         self.assertEqual(
-            move.invoice_line_ids.sorted("sequence").mapped("price_subtotal"),
+            move.invoice_line_ids.filtered("contract_line_id")
+            .sorted("sequence")
+            .mapped("price_subtotal"),
             [150.0, 270.0],
         )
         self.assertEqual(move.amount_untaxed, 420.0)
@@ -228,7 +233,9 @@ class TestContractMoneyRules(ServiceContractCommon):
         result = self.env["service.contract.invoicing"].run(
             contract, posting_date=date(2026, 4, 30), invoice_to_date=date(2026, 4, 30)
         )
-        april = result.moves.invoice_line_ids.sorted("sequence")
+        april = result.moves.invoice_line_ids.filtered("contract_line_id").sorted(
+            "sequence"
+        )
         self.assertEqual(
             [(line.quantity, line.price_unit, line.discount) for line in april],
             [(1.0, 310.0, 0.0), (2.0, 310.0, 10.0)],
@@ -299,7 +306,10 @@ class TestContractMoneyRules(ServiceContractCommon):
         memo_line = memo.invoice_line_ids
         self.assertEqual((memo_line.quantity, memo_line.price_unit), (1.0, 805.48))
         self.assertEqual(memo_line.contract_line_id, line)
-        self.assertEqual(memo_line.sci_credited_line_id, invoice.invoice_line_ids)
+        self.assertEqual(
+            memo_line.sci_credited_line_id,
+            invoice.invoice_line_ids.filtered("contract_line_id"),
+        )
         self.assertEqual(memo_line.account_id, invoice.invoice_line_ids.account_id)
         self.assertEqual(line.last_date_invoiced, date(2026, 4, 30))
         self.assertFalse(contract.sci_credit_memo_due)

@@ -199,7 +199,9 @@ class TestOwnRecords(ServiceContractCommon):
                 # January, never 2030.
                 self.assertEqual(invoice.invoice_date, date(2026, 1, 15))
                 self.assertEqual(
-                    invoice.invoice_line_ids.mapped("sci_period_start"),
+                    invoice.invoice_line_ids.filtered("contract_line_id").mapped(
+                        "sci_period_start"
+                    ),
                     [date(2025, 12, 1), date(2026, 1, 1)],
                 )
                 self.assertFalse(invoice.sci_invoicing_run_id)
