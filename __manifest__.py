@@ -34,6 +34,7 @@
         "views/contract_revenue_schedule.xml",
         "wizards/contract_revenue_post.xml",
         "views/contract_invoicing_run.xml",
+        "data/contract_invoicing_run_watchdog_cron.xml",
     ],
     "assets": {
         "web.assets_tests": [

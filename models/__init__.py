@@ -15,3 +15,5 @@ from . import service_shipment_to_invoice
 from . import stock_lot
 from . import stock_move
 from . import stock_picking
+from . import queue_job
+from . import ir_cron

@@ -20,3 +20,6 @@ from . import test_oca_hooks
 from . import test_app_ui
 from . import test_concurrent_shipment_posting
 from . import test_invoice_exactness
+from . import test_install_drifted
+from . import test_run_always_ends
+from . import test_entry_points_commit
