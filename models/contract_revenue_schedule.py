@@ -691,15 +691,12 @@ class ContractRevenueSchedule(models.Model):
             return
         # Bookkeeping after a permitted run: the responsible is told on a
         # record the running user may not write.
-        journal = (
-            company.sudo().sci_deferral_journal_id
-            or self.env["account.journal"]
-            .sudo()
-            .search(
-                [("company_id", "parent_of", company.id), ("type", "=", "general")],
-                order="sequence, id",
-                limit=1,
-            )
+        journal = company.sudo().sci_deferral_journal_id or self.env[
+            "account.journal"
+        ].sudo().search(
+            [("company_id", "parent_of", company.id), ("type", "=", "general")],
+            order="sequence, id",
+            limit=1,
         )
         target = journal or company.sudo().partner_id
         target.activity_schedule(

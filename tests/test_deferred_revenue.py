@@ -427,7 +427,8 @@ class TestDeferredRevenue(ServiceContractCommon):
         self.assertEqual(self._balance(self.income), 200.0)
         self.assertEqual(self._balance(self.deferred), 1000.0)
         self.assertEqual(
-            self._rows(contract_a).mapped("state"), ["recognised"] * 2 + ["pending"] * 10
+            self._rows(contract_a).mapped("state"),
+            ["recognised"] * 2 + ["pending"] * 10,
         )
         # Company B: nothing made, its rows still pending.
         self.assertEqual(set(self._rows(contract_b).mapped("state")), {"pending"})
@@ -440,7 +441,9 @@ class TestDeferredRevenue(ServiceContractCommon):
         self.assertEqual(action["tag"], "display_notification")
         params = action["params"]
         self.assertEqual(params["title"], "2 entries posted, 1 companies not posted")
-        self.assertIn("SCI Deferral Co Locked: Company SCI Deferral Co Locked", params["message"])
+        self.assertIn(
+            "SCI Deferral Co Locked: Company SCI Deferral Co Locked", params["message"]
+        )
         self.assertIn("the period is locked", params["message"])
         moves_a = self.env["account.move"].search(params["next"]["domain"])
         self.assertEqual(moves_a.company_id, self.company)

@@ -50,11 +50,15 @@ class TestRunAlwaysEnds(ServiceContractCommon):
         self.assertIsNone(run._execute(self.contracts))
         batches = run._sci_batch_jobs().sorted("id")
         self.assertEqual(len(batches), 3)
-        closing = self.env["queue.job"].sudo().search(
-            [
-                ("graph_uuid", "=", batches[0].graph_uuid),
-                ("method_name", "=", "_job_close"),
-            ]
+        closing = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("graph_uuid", "=", batches[0].graph_uuid),
+                    ("method_name", "=", "_job_close"),
+                ]
+            )
         )
         self.assertEqual(closing.state, "wait_dependencies")
         return run, batches, closing
