@@ -195,9 +195,7 @@ def _counts(registry, run_id):
             "WHERE model_name = 'contract.invoicing.run' GROUP BY state"
         )
         jobs = dict(cr.fetchall())
-        cr.execute(
-            "SELECT state FROM contract_invoicing_run WHERE id = %s", [run_id]
-        )
+        cr.execute("SELECT state FROM contract_invoicing_run WHERE id = %s", [run_id])
         state = cr.fetchone()[0]
     return invoices, duplicates, jobs, state
 
