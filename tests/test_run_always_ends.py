@@ -163,7 +163,11 @@ class TestRunAlwaysEnds(ServiceContractCommon):
         with freeze_time(datetime.now() + timedelta(minutes=121)):
             Run._cron_close_stalled_runs()
         self.assertEqual(run.state, "failures")
-        self.assertEqual(run.invoiced_contract_count, 2)
+        self.assertEqual(
+            run.invoiced_contract_count,
+            2,
+            run.line_ids.mapped(lambda line: (line.contract_id.id, line.reason)),
+        )
         self.assertEqual(
             run.line_ids.contract_id,
             self._batch_contracts(batches[1]) | self._batch_contracts(batches[2]),
@@ -191,7 +195,9 @@ class TestRunAlwaysEnds(ServiceContractCommon):
         self.assertEqual(len(run._sci_batch_jobs()), 3)
         self.assertFalse(self._invoice_lines(self.contracts[0]))
         # One batch: posted at once, in the user's transaction.
-        one_batch = self.contracts[:2]
+        one_batch = self._create_contract(date_start="2026-01-01") | (
+            self._create_contract(date_start="2026-01-01")
+        )
         run = Run._start(one_batch, **values)
         result = run._execute(one_batch)
         self.assertFalse(run.is_background)
