@@ -234,14 +234,6 @@ class ServiceContractInvoicing(models.AbstractModel):
         # RPC (OCA's public cron_recurring_create_invoice ends here), in the
         # caller's transaction: an error leaves nothing, no run "running".
         commit = may_commit()
-        return self._sci_cron_create_invoices(
-            contracts, today, invoice_to_date, lead_days, commit
-        )
-
-    @api.model
-    def _sci_cron_create_invoices(
-        self, contracts, today, invoice_to_date, lead_days, commit
-    ):
         invoicing_run = self.env["contract.invoicing.run"]._start(
             contracts,
             trigger="cron",
