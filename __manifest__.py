@@ -40,6 +40,7 @@
         "views/service_contract_change_log.xml",
         "report/contract_invoicing_test_report.xml",
         "wizards/contract_invoicing_forecast.xml",
+        "data/contract_invoicing_run_watchdog_cron.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,6 +1,7 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
 
 from odoo import fields
 from odoo.tools import SQL
@@ -181,16 +182,57 @@ def post_init_hook(env):
             ("recurring_next_date", "!=", False),
         ]
     ).filtered(lambda c: not c.date_end or c.recurring_next_date <= c.date_end)
-    running.with_context(
+    _sci_adopt_running_contracts(running)
+
+
+def _sci_adopt_running_contracts(contracts):
+    """Make these running OCA customer contracts service contracts, Signed and
+    Locked today, each line keeping the period OCA would invoice next: the
+    same first and last day (no shorter, no longer, so billed once at its full
+    price) and the same next invoice date (in arrears OCA's day after the
+    period, not moved back).
+
+    OCA counts each period from the end of the previous one: a contract
+    started on 29, 30 or 31 January is invoiced from the 28th after February.
+    Such a line gets its periods anchored on the start of its next period
+    (``sci_period_anchor_date``) instead of on its start date, so the
+    following periods continue OCA's dates too."""
+    oca_periods = {}
+    for line in contracts.contract_line_ids.filtered(
+        lambda line: not line.display_type
+        and not line.is_canceled
+        and line.recurring_next_date
+    ):
+        first, last, next_date = line._get_period_to_invoice(
+            line.last_date_invoiced, line.recurring_next_date
+        )
+        if first and last:
+            oca_periods[line] = (first, last, next_date)
+    contracts = contracts.with_context(
         sci_skip_lock_check=Trusted(), sci_status_write=Trusted(), tracking_disable=True
-    ).write(
+    )
+    contracts.write(
         {
             "is_service_contract": True,
             "contract_state": "signed",
             "change_status": "locked",
-            "signed_date": fields.Date.context_today(Contract),
+            "signed_date": fields.Date.context_today(contracts),
         }
     )
+    # One write per distinct value (many contracts share their dates).
+    to_write = defaultdict(lambda: contracts.contract_line_ids.browse())
+    for line, (first, last, next_date) in oca_periods.items():
+        if not line._sci_period_months():
+            continue  # weekly, daily...: OCA's arithmetic, nothing changes
+        values = []
+        if line._sci_period(first)[:2] != (first, last):
+            values.append(("sci_period_anchor_date", first))
+        if line.recurring_next_date != next_date:
+            values.append(("recurring_next_date", next_date))
+        if values:
+            to_write[tuple(values)] |= line
+    for values, lines in to_write.items():
+        lines.write(dict(values))
 
 
 def uninstall_hook(env):

@@ -15,6 +15,8 @@ from . import service_shipment_to_invoice
 from . import stock_lot
 from . import stock_move
 from . import stock_picking
+from . import queue_job
+from . import ir_cron
 from . import service_contract_change_log
 from . import contract_contract_change_log
 from . import contract_line_change_log

@@ -2,10 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from psycopg2 import OperationalError
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .service_contract_invoicing import is_concurrency_error, is_concurrency_retried
+from .service_contract_invoicing import (
+    is_concurrency_error,
+    is_concurrency_retried,
+    not_retried,
+)
 from .trusted_context import Trusted, trusted_option
 
 CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
@@ -93,7 +97,8 @@ class AccountMove(models.Model):
         the other invoice, and posting this one is refused with the shipment's
         message. Where nothing retries (a scheduled action such as Odoo's
         auto-posting, a script, Odoo's last try), the user is told which
-        shipment or order line is being invoiced by someone else."""
+        shipment or order line is being invoiced by someone else (see
+        is_concurrency_retried)."""
         sources = [self._sci_shipment_moves(), self._sci_delivered_service_lines()]
         try:
             with self.env.cr.savepoint(flush=False):
@@ -113,6 +118,13 @@ class AccountMove(models.Model):
                         if not is_concurrency_error(row_error):
                             raise
                         raise UserError(record._sci_busy_message()) from error
+
+    @api.model
+    def _autopost_draft_entries(self):
+        # Odoo's scheduled auto-posting does not retry a concurrency error:
+        # posting tells which shipment another user is invoicing instead.
+        with not_retried():
+            return super()._autopost_draft_entries()
 
     def button_draft(self):
         # Posted: undo the ledger entries (the draft keeps its contract

@@ -15,12 +15,14 @@ they do not serialize on it.
 import logging
 import time
 import traceback
+from datetime import timedelta
 
 from odoo import api, fields, models
 
 from odoo.addons.queue_job.delay import group
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from .queue_job import ENDED_JOB_STATES
 from .service_contract_invoicing import is_concurrency_error
 
 _logger = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ DEFAULT_BACKGROUND_THRESHOLD = 500
 # many attempts (queue_job's default is 5; several workers on the same
 # journals conflict more often).
 JOB_MAX_RETRIES = 10
+# A running run without progress (a batch reported, an invoice created, a job
+# started or ended) for this many minutes is closed by the watchdog.
+DEFAULT_WATCHDOG_MINUTES = 120
 
 
 class ContractInvoicingRun(models.Model):
@@ -187,7 +192,9 @@ class ContractInvoicingRun(models.Model):
         :return: the engine's InvoicingResult, or None when enqueued"""
         self.ensure_one()
         engine = self.env["service.contract.invoicing"]
-        if len(contracts) > self._background_threshold():
+        if len(contracts) > self._background_threshold() or (
+            self._sci_posts_in_one_transaction(contracts, commit)
+        ):
             self._enqueue(contracts)
             return None
         try:
@@ -219,6 +226,24 @@ class ContractInvoicingRun(models.Model):
             return None
         self._close()
         return result
+
+    def _sci_posts_in_one_transaction(self, contracts, commit):
+        """Whether this run would post the invoices of several batches in one
+        transaction: posting holds the journal's numbering lock (and the run
+        the contracts' row locks) until the commit, so every user posting an
+        invoice in that journal would wait for the whole run. Such a run goes
+        to the background, one job (and one commit) per batch."""
+        self.ensure_one()
+        return bool(
+            self.post_invoices
+            and not commit
+            and len(
+                self.env["service.contract.invoicing"]._split_batches(
+                    contracts, self.combine
+                )
+            )
+            > 1
+        )
 
     # === Reporting ===
 
@@ -260,8 +285,10 @@ class ContractInvoicingRun(models.Model):
         # Bookkeeping of the run (see _start).
         self.env["contract.invoicing.run.line"].sudo().create(vals_list)
 
-    def _close(self, error=None):
-        """Counts, state and duration from what the run stored."""
+    def _close(self, error=None, message=None):
+        """Counts, state and duration from what the run stored. ``error``
+        (an exception) or ``message`` (words) says why the run stopped: it
+        ends *Failed*."""
         Line = self.env["contract.invoicing.run.line"].sudo()
         MoveLine = self.env["account.move.line"].sudo()
         Move = self.env["account.move"].sudo()
@@ -294,7 +321,7 @@ class ContractInvoicingRun(models.Model):
                 for company, total, __ in totals
             )
             failed = len([1 for status, __ in counts if status == "failed"])
-            if error:
+            if error or message:
                 state = "failed"
             elif failed:
                 state = "failures"
@@ -303,7 +330,7 @@ class ContractInvoicingRun(models.Model):
             run.write(
                 {
                     "state": state,
-                    "error_message": error and run._error_text(error),
+                    "error_message": message or (error and run._error_text(error)),
                     "end_datetime": now,
                     "duration": (now - run.start_datetime).total_seconds(),
                     "invoiced_contract_count": len(invoiced),
@@ -318,7 +345,7 @@ class ContractInvoicingRun(models.Model):
                     "amount_untaxed": amount,
                 }
             )
-            if state != "done" and run.trigger == "cron":
+            if state != "done" and (run.trigger == "cron" or run.is_background):
                 run._notify_responsible()
 
     def _error_text(self, error):
@@ -466,3 +493,190 @@ class ContractInvoicingRun(models.Model):
         ]
         action["context"] = {}
         return action
+
+    # === Runs always end: failed or cancelled batch jobs, watchdog ===
+
+    @api.model
+    def _sci_batch_jobs_ended(self, jobs):
+        """Batch jobs ``jobs`` just ended (done, failed or cancelled). A run
+        whose batch jobs have all ended, one of them not done, is closed now:
+        its closing job waits for every batch to succeed and never runs."""
+        # Bookkeeping of the runs, whoever's job ended: the job runner and
+        # the user cancelling a job may not read runs or jobs otherwise.
+        Job = self.env["queue.job"].sudo()
+        for graph_uuid in set(jobs.filtered("graph_uuid").mapped("graph_uuid")):
+            graph = Job.search([("graph_uuid", "=", graph_uuid)])
+            batches = graph.filtered(
+                lambda job: job.method_name == "_job_invoice_batch"
+            )
+            if any(job.state not in ENDED_JOB_STATES for job in batches) or all(
+                job.state == "done" for job in batches
+            ):
+                continue
+            run = batches[:1].records.sudo().exists()
+            if run.state == "running":
+                run._sci_close_unfinished(batches)
+
+    def _sci_close_unfinished(self, batch_jobs, stalled=False):
+        """Close this run: the contracts of its batch jobs not done are listed
+        as failed with the reason in words (they stay due: the next run
+        invoices them), its jobs still waiting are cancelled, the responsible
+        gets an activity."""
+        self.ensure_one()
+        Job = self.env["queue.job"].sudo()
+        unfinished = batch_jobs.filtered(lambda job: job.state != "done")
+        reported = set(self.line_ids.contract_id.ids)
+        vals_list = []
+        for job in unfinished:
+            reason = self._sci_job_failure_reason(job, stalled)
+            vals_list += [
+                {
+                    "run_id": self.id,
+                    "contract_id": contract_id,
+                    "status": "failed",
+                    "reason": reason,
+                }
+                for contract_id in (job.args or [[]])[0]
+                if contract_id not in reported
+            ]
+        # Bookkeeping of the run (see _start).
+        self.env["contract.invoicing.run.line"].sudo().create(vals_list)
+        waiting = unfinished.filtered(
+            lambda job: job.state in ("wait_dependencies", "pending", "enqueued")
+        )
+        if batch_jobs[:1].graph_uuid:
+            # the closing job
+            waiting |= Job.search(
+                [
+                    ("graph_uuid", "=", batch_jobs[:1].graph_uuid),
+                    ("state", "in", ("wait_dependencies", "pending", "enqueued")),
+                ]
+            )
+        if stalled:
+            waiting |= unfinished.filtered(lambda job: job.state == "started")
+        message = None
+        if not batch_jobs.filtered(lambda job: job.state == "done"):
+            message = (
+                self.env._(
+                    "No progress for %(minutes)s minutes: the run was closed. "
+                    "Its contracts were not invoiced and stay due.",
+                    minutes=self._sci_watchdog_minutes(),
+                )
+                if stalled
+                else self.env._(
+                    "No batch of the run succeeded: its contracts were not "
+                    "invoiced and stay due (see the reasons below)."
+                )
+            )
+        self._close(message=message)
+        if waiting:
+            # Jobs of a closed run must not invoice under it later.
+            waiting._change_job_state(
+                "cancelled",
+                result=self.env._(
+                    "Run %(run)s was closed before this job ran.", run=self.name
+                ),
+            )
+
+    def _sci_job_failure_reason(self, job, stalled):
+        """Why the contracts of batch job ``job`` were not invoiced, in words."""
+        if job.state == "cancelled":
+            return self.env._(
+                "Not invoiced: its batch job was cancelled. The contract stays "
+                "due: the next run invoices it."
+            )
+        if job.state == "failed":
+            if "Max. retries" in (job.exc_message or ""):
+                cause = self.env._(
+                    "other users or runs kept changing the same records: it "
+                    "was tried %(tries)s times",
+                    tries=job.retry or job.max_retries,
+                )
+            else:
+                cause = job.exc_message or job.exc_name or ""
+            return self.env._(
+                "Not invoiced: its batch job failed (%(cause)s). The contract "
+                "stays due: the next run invoices it.",
+                cause=cause,
+            )
+        return self.env._(
+            "Not invoiced: its batch job made no progress for %(minutes)s "
+            "minutes (server stopped or no job runner?). The contract stays "
+            "due: the next run invoices it.",
+            minutes=self._sci_watchdog_minutes(),
+        )
+
+    @api.model
+    def _sci_watchdog_minutes(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()  # reading a setting the cron user may not read otherwise
+            .get_param(
+                "service_contract_invoicing.run_watchdog_minutes",
+                DEFAULT_WATCHDOG_MINUTES,
+            )
+        )
+
+    def _sci_batch_jobs(self):
+        """The batch jobs of this run."""
+        self.ensure_one()
+        # Reading the run's jobs: Service Contract Users may not read jobs.
+        return (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("model_name", "=", self._name),
+                    ("method_name", "=", "_job_invoice_batch"),
+                    ("func_string", "=like", f"{self._name}({self.id},).%"),
+                ]
+            )
+        )
+
+    def _sci_last_progress(self, batch_jobs):
+        """When this run last showed progress: started, a batch reported,
+        an invoice created, a batch job started or ended."""
+        self.ensure_one()
+        dates = [self.start_datetime, self.write_date]
+        # Bookkeeping of the run (see _start).
+        dates += self.sudo().line_ids.mapped("create_date")
+        last_move = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [("sci_invoicing_run_id", "=", self.id)],
+                order="create_date desc",
+                limit=1,
+            )
+        )
+        dates += last_move.mapped("create_date")
+        for job in batch_jobs:
+            dates += [job.date_started, job.date_done, job.date_cancelled]
+        return max(filter(None, dates))
+
+    @api.model
+    def _cron_close_stalled_runs(self):
+        """Scheduled action (watchdog): close the running runs that showed no
+        progress for the set time (setting
+        ``service_contract_invoicing.run_watchdog_minutes``): a server stopped
+        in the middle of a run, a job runner that never ran its jobs. Their
+        contracts not invoiced are listed as failed and stay due."""
+        limit = fields.Datetime.now() - timedelta(minutes=self._sci_watchdog_minutes())
+        # Every company's runs: the watchdog is the system's, not a user's.
+        for run in self.sudo().search(
+            [("state", "=", "running"), ("start_datetime", "<", limit)]
+        ):
+            batch_jobs = run._sci_batch_jobs() if run.is_background else None
+            if run._sci_last_progress(batch_jobs or []) >= limit:
+                continue
+            if batch_jobs:
+                run._sci_close_unfinished(batch_jobs, stalled=True)
+            else:
+                run._close(
+                    message=self.env._(
+                        "No progress for %(minutes)s minutes: the run was "
+                        "stopped (server stopped or restarted?). Contracts it "
+                        "did not invoice stay due: the next run invoices them.",
+                        minutes=self._sci_watchdog_minutes(),
+                    )
+                )

@@ -32,6 +32,7 @@ LOCKED_LINE_FIELDS = {
     "display_type",
     "lot_id",
     "contract_id",
+    "sci_period_anchor_date",
 }
 
 
@@ -72,7 +73,8 @@ def service_period(
     last day (in arrears), plus ``offset`` days.
 
     A ``next_invoice_date`` other than that invoice date was set by hand and is
-    honoured: in arrears the period ends on it, prepaid it ends with the grid
+    honoured: in arrears the period ends on it (unless it is the day after the
+    period, OCA's in-arrears invoice date), prepaid it ends with the grid
     period that holds it."""
     last = period_bounds(first, months, anchor)[1]
     if date_end and last > date_end:
@@ -80,7 +82,13 @@ def service_period(
     invoice_date = (first if prepaid else last) + timedelta(days=offset)
     if next_invoice_date and next_invoice_date != invoice_date:
         day = next_invoice_date - timedelta(days=offset)
-        last = period_bounds(day, months, anchor)[1] if prepaid else day
+        if prepaid:
+            last = period_bounds(day, months, anchor)[1]
+        elif day != last + timedelta(days=1):
+            # OCA invoices in arrears the day after the period: that date
+            # (kept at install for periods OCA was about to invoice) does
+            # not lengthen the period.
+            last = day
         if date_end and last > date_end:
             last = date_end
         invoice_date = next_invoice_date
@@ -118,6 +126,14 @@ class ContractLine(models.Model):
         string="Service Item",
         index="btree_not_null",
         help="The customer's serial-numbered item this line covers.",
+    )
+    sci_period_anchor_date = fields.Date(
+        string="Periods Anchored On",
+        copy=False,
+        help="Set at install on a line OCA invoiced before: its periods "
+        "continue OCA's dates from this day (for example on the 28th of each "
+        "month for a contract started on 31 January, which OCA moved to the "
+        "28th) instead of being counted again from the start date.",
     )
 
     @api.constrains("quantity", "price_unit", "specific_price", "display_type")
@@ -198,6 +214,15 @@ class ContractLine(models.Model):
         self.ensure_one()
         return bool(self.contract_id.align_to_calendar and self._sci_period_months())
 
+    def _sci_period_anchor(self):
+        """The day this line's periods are counted from: none (the calendar)
+        when aligned, else the anchor the install kept from OCA's periods, or
+        the start date."""
+        self.ensure_one()
+        if self.contract_id.align_to_calendar:
+            return None
+        return self.sci_period_anchor_date or self.date_start
+
     def _sci_period(self, first, next_invoice_date=None, stop_at_date_end=True):
         """(first, last, invoice date) of this service line's period starting
         on ``first``: the one place the periods and invoice dates of service
@@ -206,7 +231,7 @@ class ContractLine(models.Model):
         return service_period(
             first,
             self._sci_period_months(),
-            None if self.contract_id.align_to_calendar else self.date_start,
+            self._sci_period_anchor(),
             self.date_end if stop_at_date_end else False,
             self.recurring_invoicing_type == "pre-paid",
             self.recurring_invoicing_offset,
@@ -235,6 +260,7 @@ class ContractLine(models.Model):
         "contract_id.align_to_calendar",
         "contract_id.is_service_contract",
         "contract_id.contract_type",
+        "sci_period_anchor_date",
     )
     def _compute_recurring_next_date(self):
         # Service lines compute their date from their own invoiced periods
@@ -259,6 +285,7 @@ class ContractLine(models.Model):
         "contract_id.is_service_contract",
         "contract_id.contract_type",
         "contract_id.invoice_period",
+        "sci_period_anchor_date",
     )
     def _compute_next_period_date_end(self):
         res = super()._compute_next_period_date_end()

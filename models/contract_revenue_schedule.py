@@ -18,16 +18,16 @@ recognised back at once by a correction entry dated like the credit note.
 
 import calendar
 import logging
-import threading
 from collections import defaultdict
 from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, config, split_every
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, split_every
 
+from .service_contract_invoicing import may_commit
 from .trusted_context import Trusted, trusted_option
 
 _logger = logging.getLogger(__name__)
@@ -709,27 +709,79 @@ class ContractRevenueSchedule(models.Model):
     @api.model
     def _cron_recognise(self):
         """Scheduled action: recognise every pending row up to the end of the
-        previous month."""
+        previous month, company by company (see _sci_recognise_companies)."""
         until_date = fields.Date.context_today(self).replace(day=1) - relativedelta(
             days=1
         )
-        testing = config["test_enable"] or getattr(
-            threading.current_thread(), "testing", False
-        )
         companies = self.env["res.company"].search([])
+        moves, __ = self._sci_recognise_companies(
+            until_date, companies, commit=may_commit()
+        )
+        return moves
+
+    @api.model
+    def _sci_recognise_companies(self, until_date, companies, commit=False):
+        """Post Prepaid Contract Entries for each of ``companies`` on its own:
+        a company whose recognition fails (a locked period, no journal...)
+        leaves nothing behind (savepoint), its responsible gets an activity
+        saying why, and the other companies are posted.
+
+        :param commit: commit after each company (scheduled action's worker)
+        :return: (posted entries, [(company, message)] of the failures)"""
         moves = self.env["account.move"]
+        failures = []
         for company in companies:
             try:
-                moves |= self._sci_recognise(
-                    until_date, companies=company, commit=not testing
-                )
-            except UserError as error:
+                with self.env.cr.savepoint():
+                    moves |= self._sci_recognise(until_date, companies=company)
+            except (UserError, ValidationError) as error:
+                message = error.args[0]
                 _logger.warning(
                     "Post Prepaid Contract Entries, company %s: %s",
                     company.display_name,
-                    error.args[0],
+                    message,
                 )
-        return moves
+                failures.append((company, message))
+                self._sci_notify_recognition_failure(company, until_date, message)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return moves, failures
+
+    @api.model
+    def _sci_notify_recognition_failure(self, company, until_date, message):
+        """An activity for the responsible (the setting's user, else the
+        user who ran it, else the administrator) on the company's deferral
+        journal, or its contact when it has none."""
+        Run = self.env["contract.invoicing.run"]
+        user = Run.new({"user_id": self.env.uid})._responsible_user()
+        if not user:
+            return
+        # Bookkeeping after a permitted run: the responsible is told on a
+        # record the running user may not write.
+        journal = company.sudo().sci_deferral_journal_id or self.env[
+            "account.journal"
+        ].sudo().search(
+            [("company_id", "parent_of", company.id), ("type", "=", "general")],
+            order="sequence, id",
+            limit=1,
+        )
+        target = journal or company.sudo().partner_id
+        target.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=self.env._(
+                "Post Prepaid Contract Entries failed for %(company)s",
+                company=company.display_name,
+            ),
+            note=self.env._(
+                "Nothing was posted for %(company)s up to %(date)s: "
+                "%(message)s Fix it and run Post Prepaid Contract Entries "
+                "again.",
+                company=company.display_name,
+                date=until_date,
+                message=message,
+            ),
+        )
 
     # === Protection ===
 

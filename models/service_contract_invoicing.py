@@ -11,17 +11,18 @@ invoice lines), whatever path tries.
 """
 
 import logging
-import sys
 import threading
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from psycopg2 import OperationalError
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY, retrying
+from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, config, format_date
 
 from .trusted_context import Trusted, trusted_option
@@ -44,20 +45,50 @@ def is_concurrency_error(error):
     )
 
 
+# Set (by not_retried) while code runs for a caller that does not retry a
+# PostgreSQL concurrency error: a thread-local that only server code sets,
+# never something a JSON-RPC client can send (the context is not an API).
+_not_retried = threading.local()
+
+
+@contextmanager
+def not_retried():
+    """Run the code inside as not retried on a PostgreSQL concurrency error:
+    set by the callers that give the error to the user as their last word
+    (this addon's scheduled actions, Odoo's auto-posting of entries)."""
+    depth = getattr(_not_retried, "depth", 0)
+    _not_retried.depth = depth + 1
+    try:
+        yield
+    finally:
+        _not_retried.depth = depth
+
+
 def is_concurrency_retried():
     """Whether a PostgreSQL concurrency error raised now is retried by Odoo in
-    a new transaction (which sees what the other transaction committed): true
-    inside Odoo's ``odoo.service.model.retrying``, which serves every web
-    client and RPC call (queue_job's jobs included), unless it is on its last
-    try. A scheduled action or a script is not retried: there, the error is
-    the last word the user gets."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code is retrying.__code__:
-            # retrying's own count of the tries it has left.
-            return frame.f_locals.get("tryleft", 1) > 0
-        frame = frame.f_back
-    return False
+    a new transaction (which sees what the other transaction committed): yes
+    for the HTTP requests Odoo serves (the web client, JSON-RPC calls) and
+    queue_job's jobs, unless the caller said it does not retry (not_retried):
+    scheduled actions (ir.cron, see ir_cron.py) and Odoo's auto-posting. There
+    the error is the last word the user gets."""
+    return not getattr(_not_retried, "depth", 0)
+
+
+def is_testing():
+    """Whether the code runs in a test, which must not commit."""
+    return bool(
+        config["test_enable"] or getattr(threading.current_thread(), "testing", False)
+    )
+
+
+def may_commit():
+    """Whether a scheduled entry point may commit its work as it goes (batch
+    by batch): only when run by the scheduled actions' worker (or a server
+    script), outside any HTTP request. Called over HTTP (a user's JSON-RPC
+    call, Run Manually, queue_job's runner, which forbids commits), it runs
+    in the caller's transaction, committed or rolled back as a whole by Odoo.
+    Never in tests."""
+    return not request and not is_testing()
 
 
 @dataclass
@@ -231,10 +262,10 @@ class ServiceContractInvoicing(models.AbstractModel):
         contracts = self.env["contract.contract"].search(
             self._due_contracts_domain(invoice_to_date), order="id", limit=limit
         )
-        # Tests run inside one transaction that must not be committed.
-        testing = config["test_enable"] or getattr(
-            threading.current_thread(), "testing", False
-        )
+        # Commits per batch in the scheduled actions' worker only; called over
+        # RPC (OCA's public cron_recurring_create_invoice ends here), in the
+        # caller's transaction: an error leaves nothing, no run "running".
+        commit = may_commit()
         invoicing_run = self.env["contract.invoicing.run"]._start(
             contracts,
             trigger="cron",
@@ -245,10 +276,10 @@ class ServiceContractInvoicing(models.AbstractModel):
                 "Due up to today plus %(days)s days of lead time", days=lead_days
             ),
         )
-        if not testing:
+        if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         result = invoicing_run._execute(
-            contracts, commit=not testing, time_budget=CRON_TIME_BUDGET
+            contracts, commit=commit, time_budget=CRON_TIME_BUDGET
         )
         _logger.info(
             "Create Contract Invoices %s: %s, %d contracts invoiced, %d invoices, "

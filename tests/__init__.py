@@ -24,3 +24,6 @@ from . import test_contract_money_rules
 from . import test_change_log
 from . import test_contract_invoicing_test_report
 from . import test_invoicing_forecast
+from . import test_install_drifted
+from . import test_run_always_ends
+from . import test_entry_points_commit

@@ -6,7 +6,6 @@ database error, and the quantity is invoiced once."""
 
 import threading
 import time
-from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -14,6 +13,9 @@ from odoo.service import model as service_model
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
+from odoo.addons.service_contract_invoicing.models.service_contract_invoicing import (
+    not_retried,
+)
 from odoo.addons.service_contract_invoicing.models.service_ledger_entry import (
     LEDGER_WRITE_KEY,
 )
@@ -206,21 +208,27 @@ class TestConcurrentShipmentPosting(CommittedDataCase):
         self.assertIn(ALREADY_INVOICED, message)
 
     @staticmethod
+    def _post_not_retried(invoice):
+        # As a scheduled action posts (see ir_cron.py): not retried.
+        with not_retried():
+            invoice.action_post()
+
+    @staticmethod
     def _post_retrying(invoice):
         # As Odoo serves the web client's and RPC calls: retried on
         # PostgreSQL concurrency errors, in a new transaction.
         service_model.retrying(invoice.action_post, invoice.env)
 
-    # === Called directly (a scheduled action, a script): no retry ===
+    # === Called by a caller that does not retry (a scheduled action) ===
 
     def test_shipment_loser_told_shipment_busy_without_retry(self):
-        error = self._race("shipment", lambda invoice: invoice.action_post())
+        error = self._race("shipment", self._post_not_retried)
         self.assertIn(f"Shipment {self.picking_name}", str(error))
         self.assertIn("Concurrent Widget", str(error))
         self.assertIn(BUSY, str(error))
 
     def test_service_loser_told_service_busy_without_retry(self):
-        error = self._race("service", lambda invoice: invoice.action_post())
+        error = self._race("service", self._post_not_retried)
         self.assertIn(f"Order {self.order_name}", str(error))
         self.assertIn("Concurrent Labour", str(error))
         self.assertIn(BUSY, str(error))
@@ -233,7 +241,7 @@ class TestConcurrentShipmentPosting(CommittedDataCase):
             env_a["account.move"].browse(id_a).action_post()
             env_a.cr.commit()  # pylint: disable=invalid-commit
             with self.assertRaisesRegex(UserError, BUSY), mute_logger("odoo.sql_db"):
-                invoice_b.action_post()
+                self._post_not_retried(invoice_b)
             env_b.cr.rollback()
             # Posting again, in a new transaction: the winner's quantity is
             # seen.
@@ -286,13 +294,6 @@ class TestConcurrentShipmentPosting(CommittedDataCase):
     def test_service_loser_gets_service_message_when_retried(self):
         error = self._race("service", self._post_retrying)
         self._assert_already_invoiced(error, "service")
-
-    def test_last_retry_tells_shipment_busy(self):
-        # Odoo gives up after its last try: the loser is told, in words.
-        with patch.object(service_model, "MAX_TRIES_ON_CONCURRENCY_FAILURE", 1):
-            error = self._race("shipment", self._post_retrying)
-        self.assertIn(f"Shipment {self.picking_name}", str(error))
-        self.assertIn(BUSY, str(error))
 
     def test_loser_waiting_for_winner_gets_shipment_message(self):
         """B posts while A, posted, has not committed yet: B waits for A's

@@ -385,6 +385,82 @@ class TestDeferredRevenue(ServiceContractCommon):
         self._assert_ledger_balanced()
         self._assert_ledger_balanced(company_b)
 
+    def test_failing_company_isolated_others_posted(self):
+        """Post Prepaid Contract Entries over two companies, one of them with
+        its period locked: nothing of that company is posted, its
+        responsible gets an activity, the wizard says which company failed
+        and why, and the other company is posted."""
+        other = self.setup_other_company(name="SCI Deferral Co Locked")
+        company_b = other["company"]
+        deferred_b = self._create_deferred_account(company_b, "DEFREVL")
+        company_b.write(
+            {
+                "sci_defer_prepaid_revenue": True,
+                "sci_deferred_revenue_account_id": deferred_b.id,
+            }
+        )
+        self.service.with_company(company_b).property_account_income_id = other[
+            "default_account_revenue"
+        ]
+        contract_a = self._yearly_contract()
+        contract_b = self._yearly_contract(
+            company_id=company_b.id,
+            journal_id=other["default_journal_sale"].id,
+            lines=[{"product_id": self.service.id, "price_unit": 2400.0}],
+        )
+        self._invoice(contract_a, date(2026, 1, 15))
+        self._invoice(contract_b, date(2026, 1, 15))
+        company_b.fiscalyear_lock_date = date(2026, 1, 31)
+        entries_b = [("company_id", "=", company_b.id), ("move_type", "=", "entry")]
+        entries_b_before = self.env["account.move"].search_count(entries_b)
+        with freeze_time("2026-02-28"):
+            wizard = Form(
+                self.env["contract.revenue.post"].with_context(
+                    allowed_company_ids=(self.company | company_b).ids
+                )
+            )
+            wizard.until_date = date(2026, 2, 28)
+            wizard = wizard.save()
+            self.assertEqual(wizard.company_ids, self.company | company_b)
+            action = wizard.action_post()
+        # Company A: January and February recognised, 100.00 each.
+        self.assertEqual(self._balance(self.income), 200.0)
+        self.assertEqual(self._balance(self.deferred), 1000.0)
+        self.assertEqual(
+            self._rows(contract_a).mapped("state"),
+            ["recognised"] * 2 + ["pending"] * 10,
+        )
+        # Company B: nothing made, its rows still pending.
+        self.assertEqual(set(self._rows(contract_b).mapped("state")), {"pending"})
+        self.assertEqual(
+            self.env["account.move"].search_count(entries_b), entries_b_before
+        )
+        self.assertEqual(self._balance(deferred_b, company_b), 2400.0)
+        # The wizard's result names the company and the reason, then opens
+        # the posted entries.
+        self.assertEqual(action["tag"], "display_notification")
+        params = action["params"]
+        self.assertEqual(params["title"], "2 entries posted, 1 companies not posted")
+        self.assertIn(
+            "SCI Deferral Co Locked: Company SCI Deferral Co Locked", params["message"]
+        )
+        self.assertIn("the period is locked", params["message"])
+        moves_a = self.env["account.move"].search(params["next"]["domain"])
+        self.assertEqual(moves_a.company_id, self.company)
+        self.assertEqual(len(moves_a), 2)
+        # The responsible (the user who ran it here) has an activity on the
+        # company's deferral journal.
+        journal_b = company_b._sci_deferral_journal()
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "account.journal"), ("res_id", "=", journal_b.id)]
+        )
+        self.assertEqual(activity.user_id, self.env.user)
+        self.assertEqual(
+            activity.summary,
+            "Post Prepaid Contract Entries failed for SCI Deferral Co Locked",
+        )
+        self.assertIn("the period is locked", str(activity.note))
+
     # === Settings ===
 
     def test_deferred_account_must_be_current_liability(self):

@@ -49,31 +49,65 @@ class ContractRevenuePost(models.TransientModel):
             wizard.pending_amount = amount
 
     def action_post(self):
+        """Post the entries company by company: a company that fails is
+        reported (and its responsible gets an activity), the others are
+        posted."""
         self.ensure_one()
-        moves = self.env["contract.revenue.schedule"]._sci_recognise(
-            self.until_date, companies=self.company_ids
-        )
-        if not moves:
+        moves, failures = self.env[
+            "contract.revenue.schedule"
+        ]._sci_recognise_companies(self.until_date, self.company_ids)
+        if not moves and not failures:
             raise UserError(
                 self.env._(
                     "No deferred contract revenue to recognise up to %(date)s.",
                     date=self.until_date,
                 )
             )
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_journal_line"
-        )
-        action.update(
-            {
-                "domain": [("id", "in", moves.ids)],
-                "context": {"create": False},
-            }
-        )
-        if len(moves) == 1:
+        action = False
+        if moves:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "account.action_move_journal_line"
+            )
             action.update(
                 {
-                    "views": [(self.env.ref("account.view_move_form").id, "form")],
-                    "res_id": moves.id,
+                    "domain": [("id", "in", moves.ids)],
+                    "context": {"create": False},
                 }
             )
-        return action
+            if len(moves) == 1:
+                action.update(
+                    {
+                        "views": [(self.env.ref("account.view_move_form").id, "form")],
+                        "res_id": moves.id,
+                    }
+                )
+        if not failures:
+            return action
+        return self._failure_notification(moves, failures, action)
+
+    def _failure_notification(self, moves, failures, next_action):
+        """The wizard's result when companies failed: a notification naming
+        them and why, then the posted entries."""
+        message = "\n".join(
+            self.env._(
+                "%(company)s: %(message)s", company=company.display_name, message=text
+            )
+            for company, text in failures
+        )
+        params = {
+            "type": "warning",
+            "sticky": True,
+            "title": self.env._(
+                "%(posted)s entries posted, %(failed)s companies not posted",
+                posted=len(moves),
+                failed=len(failures),
+            ),
+            "message": message,
+        }
+        if next_action:
+            params["next"] = next_action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": params,
+        }
