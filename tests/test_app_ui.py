@@ -107,10 +107,7 @@ class TestAppUi(ServiceContractCommon):
         cls.env.user.groups_id |= cls.env.ref(
             f"{MODULE}.group_service_contract_manager"
         )
-        # Demo contracts must not enter the wizard's counts.
-        cls.env["contract.contract"].search([]).with_context(
-            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
-        ).write({"contract_state": "cancelled"})
+        cls._cancel_other_contracts()
 
     def _service_contract(self, **values):
         return self._create_contract(is_service_contract=True, **values)

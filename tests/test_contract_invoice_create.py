@@ -7,8 +7,6 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
-
 from .common import ServiceContractCommon
 
 
@@ -21,10 +19,7 @@ class TestContractInvoiceCreate(ServiceContractCommon):
         cls.salesman = cls.env["res.users"].create(
             {"name": "Seller", "login": "sci_seller"}
         )
-        # Other contracts of the database (demo) must not disturb the counts.
-        cls.env["contract.contract"].search([("id", "not in", [])]).with_context(
-            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
-        ).write({"contract_state": "cancelled"})
+        cls._cancel_other_contracts()
 
     def _wizard(self, **values):
         with Form(self.env["contract.invoice.create"]) as form:

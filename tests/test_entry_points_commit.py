@@ -4,13 +4,12 @@ cron_recurring_create_invoice as overridden here) commit only in the
 scheduled actions' worker: called over JSON-RPC by a user they run in the
 caller's transaction, so an error leaves nothing behind, no run "running"."""
 
-import json
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
-from .common import ServiceContractCommon
+from .common import ServiceContractCommon, call_kw
 
 
 @tagged("post_install", "-at_install")
@@ -31,26 +30,6 @@ class TestEntryPointsCommit(HttpCase, ServiceContractCommon):
             "service_contract_invoicing.group_service_contract_user",
         )
 
-    def _call_kw(self, model, method):
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": [],
-                        "kwargs": {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
-
     def test_cron_method_over_rpc_never_commits(self):
         Run = self.env["contract.invoicing.run"]
         self.assertFalse(Run.search([("state", "=", "running")]))
@@ -64,8 +43,8 @@ class TestEntryPointsCommit(HttpCase, ServiceContractCommon):
                     patch.dict(config.options, {"test_enable": False}),
                     mute_logger("odoo.http"),
                 ):
-                    reply = self._call_kw(
-                        "contract.contract", "cron_recurring_create_invoice"
+                    reply = call_kw(
+                        self, "contract.contract", "cron_recurring_create_invoice"
                     )
                 Run.invalidate_model()
                 self.contract.invalidate_recordset()

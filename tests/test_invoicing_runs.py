@@ -9,8 +9,6 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
-
 from .common import ServiceContractCommon
 
 
@@ -19,10 +17,7 @@ class TestInvoicingRuns(ServiceContractCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Other contracts of the database (demo) must not disturb the counts.
-        cls.env["contract.contract"].search([]).with_context(
-            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
-        ).write({"contract_state": "cancelled"})
+        cls._cancel_other_contracts()
         cls.blocked = cls.env["res.partner"].create(
             {
                 "name": "Blocked Customer",

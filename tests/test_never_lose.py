@@ -15,8 +15,6 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
-
 from .common import CommittedContractsCase, ServiceContractCommon
 
 CONTRACTS = 3
@@ -148,9 +146,7 @@ class TestNeverLosePeriods(ServiceContractCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["contract.contract"].search([]).with_context(
-            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
-        ).write({"contract_state": "cancelled"})
+        cls._cancel_other_contracts()
         cls.engine = cls.env["service.contract.invoicing"]
 
     def _engine_run(self, contracts, day, **options):

@@ -12,7 +12,6 @@ if not hasattr(common, "SETATTR_SOURCES"):
     common.SETATTR_SOURCES = {}
 
 from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
-from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
 
 from .. import models as sci_models
 from .common import ServiceContractCommon
@@ -23,9 +22,7 @@ class TestQueueJob(ServiceContractCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["contract.contract"].search([]).with_context(
-            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
-        ).write({"contract_state": "cancelled"})
+        cls._cancel_other_contracts()
         cls.env["ir.config_parameter"].set_param(
             "service_contract_invoicing.background_threshold", "3"
         )

@@ -7,10 +7,10 @@ call had its effect on company A's record, refused when it had none; a refused
 call always answers with an access or user error in words, never a server
 error."""
 
-import json
-
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import call_kw
 
 ROLES = (
     "service_user",
@@ -203,28 +203,11 @@ class TestRightsMatrix(HttpCase):
     def _call(self, model, method, args, kwargs=None):
         """Calls ``model.method`` as the authenticated user: (result, error
         class name or None)."""
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
+        reply = call_kw(self, model, method, args, kwargs)
         self.env.invalidate_all()
-        if "error" in body:
-            return None, body["error"]["data"]["name"]
-        return body.get("result"), None
+        if "error" in reply:
+            return None, reply["error"]["data"]["name"]
+        return reply.get("result"), None
 
     def _calls(self, *calls):
         """Runs the calls in order, stopping at the first error."""

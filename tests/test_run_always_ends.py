@@ -13,7 +13,6 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.job import Job
-from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
 
 from .. import models as sci_models
 from .common import ServiceContractCommon
@@ -26,9 +25,7 @@ class TestRunAlwaysEnds(ServiceContractCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["contract.contract"].search([]).with_context(
-            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
-        ).write({"contract_state": "cancelled"})
+        cls._cancel_other_contracts()
         cls.env["ir.config_parameter"].set_param(
             "service_contract_invoicing.background_threshold", "2"
         )

@@ -6,8 +6,6 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
-from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
-
 from .common import ServiceContractCommon
 
 
@@ -20,10 +18,7 @@ class TestSecurity(ServiceContractCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Other contracts of the database (demo) must not disturb the counts.
-        cls.env["contract.contract"].search([]).with_context(
-            sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
-        ).write({"contract_state": "cancelled"})
+        cls._cancel_other_contracts()
         cls.company_a = cls.env.company
         cls.company_data_b = cls.setup_other_company(name="SCI Company B")
         cls.company_b = cls.company_data_b["company"]
