@@ -950,8 +950,9 @@ class ContractContract(models.Model):
             raise UserError(
                 self.env._(
                     "Contract %(contract)s defers its prepaid revenue but no "
-                    "deferred revenue account is set. Choose one in Settings > "
-                    "Invoicing > Service Contracts, or on the contract.",
+                    "deferred revenue account is set. Choose one in Service "
+                    "Contracts > Configuration > Settings > Prepaid Revenue, or "
+                    "on the contract.",
                     contract=self.display_name,
                 )
             )
