@@ -51,6 +51,10 @@ class ServiceShipmentLineSelect(models.TransientModel):
         help="Lines of this customer that are left to invoice but cannot go "
         "on this invoice, and why.",
     )
+    saved_invoice_note = fields.Char(
+        readonly=True,
+        help="Says that a new invoice was saved as a draft to open this dialog.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -63,6 +67,11 @@ class ServiceShipmentLineSelect(models.TransientModel):
                 for line_values in self._prepare_line_values(invoice)
             ]
             values["not_offered_note"] = self._get_not_offered_note(invoice)
+            if not values["line_ids"]:
+                values["not_offered_note"] = self._get_nothing_offered_note(
+                    invoice, values["not_offered_note"]
+                )
+            values["saved_invoice_note"] = self._get_saved_invoice_note(invoice)
         return values
 
     @api.onchange("sale_order_id", "picking_id", "product_id", "date_from", "date_to")
@@ -273,6 +282,110 @@ class ServiceShipmentLineSelect(models.TransientModel):
             orders=", ".join(
                 f"{order.name} ({order.currency_id.name})" for order in orders
             ),
+        )
+
+    @api.model
+    def _get_nothing_offered_note(self, invoice, currency_note=False):
+        """Why nothing at all is offered on ``invoice``: the customer's orders
+        not delivered yet, deliveries left to invoice in another company or
+        currency (``currency_note``), or everything shipped already invoiced
+        (or already on this invoice)."""
+        customer = invoice.commercial_partner_id
+        if not customer:
+            return currency_note
+        company = invoice.company_id
+        reasons = []
+        waiting = self.env["stock.move"].search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "not in", ("done", "cancel")),
+                ("picking_type_id.code", "=", "outgoing"),
+                ("sale_line_id.order_id.partner_invoice_id", "child_of", customer.id),
+            ]
+        )
+        if waiting:
+            reasons.append(
+                self.env._(
+                    "Not delivered yet: %(orders)s (validate their deliveries "
+                    "%(pickings)s in Inventory first).",
+                    orders=", ".join(
+                        sorted(set(waiting.sale_line_id.order_id.mapped("name")))
+                    ),
+                    pickings=", ".join(sorted(set(waiting.picking_id.mapped("name")))),
+                )
+            )
+        other_company = self.env["stock.move"].search(
+            [
+                ("company_id", "!=", company.id)
+                if leaf == ("company_id", "=", company.id)
+                else leaf
+                for leaf in self._get_customer_moves_domain(invoice)
+            ]
+        )
+        if other_company:
+            reasons.append(
+                self.env._(
+                    "Left to invoice in another company: %(companies)s. Invoice "
+                    "them on an invoice of that company.",
+                    companies=", ".join(
+                        sorted(set(other_company.company_id.mapped("name")))
+                    ),
+                )
+            )
+        if currency_note:
+            reasons.append(currency_note)
+        shipped = self.env["stock.move"].search_count(
+            [
+                ("sci_is_shipment", "=", True),
+                ("company_id", "=", company.id),
+                "|",
+                ("sale_line_id.order_id.partner_invoice_id", "child_of", customer.id),
+                "&",
+                ("sale_line_id", "=", False),
+                ("picking_id.partner_id", "child_of", customer.id),
+            ],
+            limit=1,
+        )
+        on_this_invoice = invoice.invoice_line_ids.sci_stock_move_ids
+        if on_this_invoice:
+            reasons.append(
+                self.env._("What is left to invoice is already on this invoice.")
+            )
+        elif shipped and not reasons:
+            reasons.append(
+                self.env._(
+                    "Everything shipped to %(customer)s is already invoiced.",
+                    customer=customer.display_name,
+                )
+            )
+        if not reasons:
+            reasons.append(
+                self.env._(
+                    "%(customer)s has no delivered order left to invoice.",
+                    customer=customer.display_name,
+                )
+            )
+        return "\n".join(
+            [
+                self.env._(
+                    "Nothing to offer for %(customer)s on this invoice:",
+                    customer=customer.display_name,
+                )
+            ]
+            + [f"- {reason}" for reason in reasons]
+        )
+
+    @api.model
+    def _get_saved_invoice_note(self, invoice):
+        """Opening this dialog saves the invoice (the web client saves a
+        record before running its buttons): say so when it had no lines, the
+        case of a new invoice."""
+        if invoice.invoice_line_ids:
+            return False
+        return self.env._(
+            "The invoice was saved as a draft (%(invoice)s) to open this dialog. "
+            "If you add nothing, you can delete it (Actions > Delete).",
+            invoice=invoice.display_name,
         )
 
     def action_select_all(self):
