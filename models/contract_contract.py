@@ -305,6 +305,13 @@ class ContractContract(models.Model):
         "contract_line_ids.recurring_interval",
         "contract_line_ids.display_type",
         "contract_line_ids.is_canceled",
+        # The form edits the lines through OCA's contract_line_fixed_ids:
+        # computed before save too.
+        "contract_line_fixed_ids.price_subtotal",
+        "contract_line_fixed_ids.recurring_rule_type",
+        "contract_line_fixed_ids.recurring_interval",
+        "contract_line_fixed_ids.display_type",
+        "contract_line_fixed_ids.is_canceled",
     )
     def _compute_amounts(self):
         """Amount per Period: what one period invoices, each line rounded to
@@ -317,9 +324,9 @@ class ContractContract(models.Model):
                 contract.amount_per_period = contract.annual_amount = 0.0
                 continue
             currency = contract.currency_id
-            lines = contract.contract_line_ids.filtered(
-                lambda line: not line.display_type and not line.is_canceled
-            )
+            lines = (
+                contract.contract_line_ids | contract.contract_line_fixed_ids
+            ).filtered(lambda line: not line.display_type and not line.is_canceled)
             per_period = annual = 0.0
             for line in lines:
                 amount = currency.round(line.price_subtotal)

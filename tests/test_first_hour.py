@@ -233,3 +233,35 @@ class TestFirstHour(TransactionCase):
         wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         self.assertEqual(len(wizard.line_ids), 1)
         self.assertFalse(wizard.not_offered_note)
+        # Quantities in messages as the grid shows them.
+        with wizard.line_ids.edit(0) as line:
+            line.is_selected = True
+            line.quantity = 7
+        with self.assertRaisesRegex(
+            ValidationError, r"7\.00 Units is more than the 5\.00 Units left"
+        ):
+            wizard.save()
+
+    def test_amount_per_period_before_save(self):
+        """The contract form shows Amount per Period as lines are typed (OCA's
+        form edits them through contract_line_fixed_ids)."""
+        contract = Form(
+            self.env["contract.contract"].with_context(
+                default_contract_type="sale",
+                default_is_service_contract=True,
+                is_contract=1,
+            ),
+            view="contract.contract_contract_customer_form_view",
+        )
+        contract.name = "SCI Typed Contract"
+        contract.partner_id = self.env["res.partner"].create({"name": "SCI Typist"})
+        contract.invoice_period = "month"
+        service = self.env["product.product"].create(
+            {"name": "SCI Typed Service", "type": "service"}
+        )
+        with contract.contract_line_fixed_ids.new() as line:
+            line.product_id = service
+            line.quantity = 2
+            line.price_unit = 100
+        self.assertEqual(contract.amount_per_period, 200.0)
+        self.assertEqual(contract.annual_amount, 2400.0)

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
 
 
 class ServiceShipmentLineSelect(models.TransientModel):
@@ -623,6 +623,10 @@ class ServiceShipmentLineSelectLine(models.TransientModel):
             **values,
         )
 
+    def _format_quantity(self, quantity):
+        """A quantity as the grid shows it (5.00, not 5.0)."""
+        return formatLang(self.env, quantity, dp="Product Unit of Measure")
+
     @api.constrains("quantity", "qty_available", "is_selected")
     def _check_quantity(self):
         for line in self.filtered("is_selected"):
@@ -634,8 +638,8 @@ class ServiceShipmentLineSelectLine(models.TransientModel):
         values = {
             "document": self._get_source_name(),
             "product": self.product_id.display_name,
-            "quantity": self.quantity,
-            "available": available,
+            "quantity": self._format_quantity(self.quantity),
+            "available": self._format_quantity(available),
             "uom": self.product_uom_id.name,
         }
         if float_compare(self.quantity, 0.0, precision_rounding=rounding) <= 0:
