@@ -242,6 +242,81 @@ class TestFirstHour(TransactionCase):
         ):
             wizard.save()
 
+    def test_nothing_offered_already_invoiced_or_other_company(self):
+        customer = self.env["res.partner"].create(
+            {"name": "SCI Served Customer", "is_company": True}
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "SCI Shelf Part",
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": "delivery",
+            }
+        )
+
+        def delivered_order(company):
+            order = (
+                self.env["sale.order"]
+                .with_company(company)
+                .create(
+                    {
+                        "partner_id": customer.id,
+                        "company_id": company.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 2,
+                                    "price_unit": 30,
+                                }
+                            )
+                        ],
+                    }
+                )
+            )
+            order.action_confirm()
+            order.picking_ids.move_ids.write({"quantity": 2, "picked": True})
+            order.picking_ids.button_validate()
+            return order
+
+        def note(invoice):
+            action = invoice.action_sci_get_shipment_lines()
+            wizard = Form(
+                self.env[action["res_model"]].with_context(**action["context"])
+            )
+            self.assertEqual(len(wizard.line_ids), 0)
+            return wizard.not_offered_note
+
+        delivered_order(self.env.company)
+        invoice = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": customer.id}
+        )
+        action = invoice.action_sci_get_shipment_lines()
+        wizard = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        ).save()
+        wizard.action_select_all()
+        wizard.action_confirm()
+        invoice.action_post()
+        second = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": customer.id}
+        )
+        self.assertEqual(
+            note(second),
+            "Nothing to offer for SCI Served Customer on this invoice:\n"
+            "- Everything shipped to SCI Served Customer is already invoiced.",
+        )
+        other = self.env["res.company"].create({"name": "SCI Other Company"})
+        self.env.user.company_ids |= other
+        delivered_order(other)
+        self.assertEqual(
+            note(second),
+            "Nothing to offer for SCI Served Customer on this invoice:\n"
+            "- Left to invoice in another company: SCI Other Company. Invoice "
+            "them on an invoice of that company.",
+        )
+
     def test_amount_per_period_before_save(self):
         """The contract form shows Amount per Period as lines are typed (OCA's
         form edits them through contract_line_fixed_ids)."""
