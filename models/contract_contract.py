@@ -241,6 +241,26 @@ class ContractContract(models.Model):
     # === Which contracts follow this addon's rules ===
 
     @api.model
+    @api.readonly
+    def get_views(self, views, options=None):
+        """OCA's customer form labels partner_id "Customer": so does the web
+        client when it names the required fields left empty ("Invalid
+        fields: Customer", from the fields returned here, not from the
+        form's labels)."""
+        res = super().get_views(views, options=options)
+        customer_form = self.env.ref(
+            "contract.contract_contract_customer_form_view", raise_if_not_found=False
+        )
+        fields = res["models"].get(self._name, {}).get("fields", {})
+        if (
+            customer_form
+            and [customer_form.id, "form"] in [list(view) for view in views]
+            and "string" in fields.get("partner_id", {})
+        ):
+            fields["partner_id"]["string"] = self.env._("Customer")
+        return res
+
+    @api.model
     def _sci_service_domain(self):
         """Service contracts: customer contracts with the flag. Only they follow
         this addon's lifecycle (sign, lock), periods and engine; every other

@@ -340,3 +340,25 @@ class TestFirstHour(TransactionCase):
             line.price_unit = 100
         self.assertEqual(contract.amount_per_period, 200.0)
         self.assertEqual(contract.annual_amount, 2400.0)
+
+    def test_sign_without_customer_names_the_forms_labels(self):
+        """The web client names the required fields left empty by the field
+        descriptions of get_views: Customer, as the customer form says, and
+        not the Invoicing contact of another tab, filled from the customer."""
+        Contract = self.env["contract.contract"]
+        customer_form = self.env.ref("contract.contract_contract_customer_form_view")
+        supplier_form = self.env.ref("contract.contract_contract_supplier_form_view")
+        views = Contract.get_views([[customer_form.id, "form"]])
+        self.assertEqual(
+            views["models"]["contract.contract"]["fields"]["partner_id"]["string"],
+            "Customer",
+        )
+        arch = views["views"]["form"]["arch"]
+        self.assertRegex(
+            arch, r'<field name="invoice_partner_id"[^>]* required="partner_id"'
+        )
+        views = Contract.get_views([[supplier_form.id, "form"]])
+        self.assertEqual(
+            views["models"]["contract.contract"]["fields"]["partner_id"]["string"],
+            "Partner",
+        )
