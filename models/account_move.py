@@ -36,6 +36,14 @@ class AccountMove(models.Model):
         string="Deliveries",
         compute="_compute_sci_picking_count",
     )
+    # What a Post Prepaid Contract Entries entry recognised, readable by the
+    # Service Contracts groups (its journal items are not, in Community).
+    sci_recognised_schedule_ids = fields.One2many(
+        comodel_name="contract.revenue.schedule",
+        inverse_name="recognition_move_id",
+        string="Recognised Contract Revenue",
+        groups="service_contract_invoicing.group_service_contract_user",
+    )
 
     def _sci_shipment_moves(self):
         """Customer shipment moves linked to the lines of ``self``."""

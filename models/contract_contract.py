@@ -295,6 +295,26 @@ class ContractContract(models.Model):
     # === Which contracts follow this addon's rules ===
 
     @api.model
+    @api.readonly
+    def get_views(self, views, options=None):
+        """OCA's customer form labels partner_id "Customer": so does the web
+        client when it names the required fields left empty ("Invalid
+        fields: Customer", from the fields returned here, not from the
+        form's labels)."""
+        res = super().get_views(views, options=options)
+        customer_form = self.env.ref(
+            "contract.contract_contract_customer_form_view", raise_if_not_found=False
+        )
+        fields = res["models"].get(self._name, {}).get("fields", {})
+        if (
+            customer_form
+            and [customer_form.id, "form"] in [list(view) for view in views]
+            and "string" in fields.get("partner_id", {})
+        ):
+            fields["partner_id"]["string"] = self.env._("Customer")
+        return res
+
+    @api.model
     def _sci_service_domain(self):
         """Service contracts: customer contracts with the flag. Only they follow
         this addon's lifecycle (sign, lock), periods and engine; every other
@@ -359,6 +379,13 @@ class ContractContract(models.Model):
         "contract_line_ids.recurring_interval",
         "contract_line_ids.display_type",
         "contract_line_ids.is_canceled",
+        # The form edits the lines through OCA's contract_line_fixed_ids:
+        # computed before save too.
+        "contract_line_fixed_ids.price_subtotal",
+        "contract_line_fixed_ids.recurring_rule_type",
+        "contract_line_fixed_ids.recurring_interval",
+        "contract_line_fixed_ids.display_type",
+        "contract_line_fixed_ids.is_canceled",
     )
     def _compute_amounts(self):
         """Amount per Period: what one period invoices, each line rounded to
@@ -371,9 +398,9 @@ class ContractContract(models.Model):
                 contract.amount_per_period = contract.annual_amount = 0.0
                 continue
             currency = contract.currency_id
-            lines = contract.contract_line_ids.filtered(
-                lambda line: not line.display_type and not line.is_canceled
-            )
+            lines = (
+                contract.contract_line_ids | contract.contract_line_fixed_ids
+            ).filtered(lambda line: not line.display_type and not line.is_canceled)
             per_period = annual = 0.0
             for line in lines:
                 amount = currency.round(line.price_subtotal)
@@ -1059,8 +1086,9 @@ class ContractContract(models.Model):
             raise UserError(
                 self.env._(
                     "Contract %(contract)s defers its prepaid revenue but no "
-                    "deferred revenue account is set. Choose one in Settings > "
-                    "Invoicing > Service Contracts, or on the contract.",
+                    "deferred revenue account is set. Choose one in Service "
+                    "Contracts > Configuration > Settings > Prepaid Revenue, or "
+                    "on the contract.",
                     contract=self.display_name,
                 )
             )

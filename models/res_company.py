@@ -80,8 +80,29 @@ class ResCompany(models.Model):
                 self.env._(
                     "Company %(company)s has no miscellaneous journal for the "
                     "deferred revenue entries. Create one, or choose it in "
-                    "Settings > Invoicing > Service Contracts.",
+                    "Service Contracts > Configuration > Settings > Prepaid "
+                    "Revenue.",
                     company=self.display_name,
                 )
             )
         return journal
+
+    def _sci_proposed_deferred_revenue_account(self):
+        """The account of the company's chart for deferred revenue, proposed
+        when deferral is switched on: the chart template's
+        ``deferred_revenue`` account (212000 Deferred Revenue in the generic
+        chart), else a current liability account named so."""
+        self.ensure_one()
+        Template = self.env["account.chart.template"].with_company(self)
+        account = Template.ref("deferred_revenue", raise_if_not_found=False)
+        if account and account.account_type == "liability_current":
+            return account
+        return self.env["account.account"].search(
+            [
+                *self.env["account.account"]._check_company_domain(self),
+                ("account_type", "=", "liability_current"),
+                ("name", "=ilike", "%deferred revenue%"),
+            ],
+            order="code, id",
+            limit=1,
+        )

@@ -1,6 +1,7 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .stock_move import OFFER_BEFORE_INSTALL_PARAM
 
@@ -56,6 +57,42 @@ class ResConfigSettings(models.TransientModel):
         string="Invoice Contracts Every Day",
         help="Activates the scheduled action Create Contract Invoices.",
     )
+
+    @api.onchange("sci_defer_prepaid_revenue")
+    def _onchange_sci_defer_prepaid_revenue(self):
+        """Switched on: propose the chart's deferred revenue account."""
+        for settings in self:
+            if (
+                settings.sci_defer_prepaid_revenue
+                and not settings.sci_deferred_revenue_account_id
+            ):
+                settings.sci_deferred_revenue_account_id = (
+                    settings.company_id._sci_proposed_deferred_revenue_account()
+                )
+
+    @api.constrains("sci_defer_prepaid_revenue", "sci_deferred_revenue_account_id")
+    def _check_sci_deferred_revenue_account(self):
+        """Deferral cannot be switched on without the account the invoices
+        book it to (posting them would fail)."""
+        for settings in self:
+            if (
+                settings.sci_defer_prepaid_revenue
+                and not settings.sci_deferred_revenue_account_id
+            ):
+                proposed = settings.company_id._sci_proposed_deferred_revenue_account()
+                raise ValidationError(
+                    self.env._(
+                        "Defer Prepaid Contract Revenue needs a Deferred Revenue "
+                        "Account: choose one in Service Contracts > Configuration "
+                        "> Settings > Prepaid Revenue%(example)s, or switch "
+                        "deferral off.",
+                        example=self.env._(
+                            " (for example %(account)s)", account=proposed.display_name
+                        )
+                        if proposed
+                        else "",
+                    )
+                )
 
     @api.model
     def _sci_invoicing_cron(self):

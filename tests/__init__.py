@@ -27,3 +27,4 @@ from . import test_invoicing_forecast
 from . import test_install_drifted
 from . import test_run_always_ends
 from . import test_entry_points_commit
+from . import test_first_hour

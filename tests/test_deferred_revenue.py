@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ServiceContractCommon
 
@@ -501,3 +501,30 @@ class TestDeferredRevenue(ServiceContractCommon):
             self.Schedule.get_view(view_type=view_type)
         action = contract.action_view_sci_revenue_schedule()
         self.assertEqual(self.Schedule.search(action["domain"]), self._rows(contract))
+
+    def test_recognition_entry_shows_its_rows(self):
+        """A Service Contract User, not an accountant (Community hides the
+        journal items from them), sees on a recognition entry what it posted:
+        the schedule rows with their amounts and accounts."""
+        contract = self._yearly_contract()
+        self._invoice(contract, date(2026, 1, 15))
+        moves = self._post_entries(date(2026, 2, 28)).sorted("date")
+        self.assertEqual(len(moves), 2)
+        user = new_test_user(
+            self.env,
+            login="sci_revenue_reader",
+            groups="base.group_user,"
+            "service_contract_invoicing.group_service_contract_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.assertFalse(user.has_group("account.group_account_readonly"))
+        january = moves[0].with_user(user)
+        rows = january.sci_recognised_schedule_ids
+        self.assertEqual(rows, self._rows(contract)[:1])
+        self.assertEqual(rows.mapped("amount"), [100.0])
+        self.assertEqual(rows.deferred_account_id, self.deferred)
+        self.assertEqual(rows.income_account_id, self.income)
+        arch = january.get_view(view_type="form")["arch"]
+        self.assertIn('name="sci_recognised_tab"', arch)
+        self.assertNotIn('name="aml_tab"', arch)

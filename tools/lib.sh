@@ -97,11 +97,48 @@ _tree_version() {
     sed -n "s/^version_info = (\([0-9]*\), \([0-9]*\).*/\1.\2/p" "$1/odoo/release.py" 2>/dev/null
 }
 
+# What the environment $VENV was built with (written by prepare_venv): its
+# ODOO_MODE, ODOO_SRC and base Python, one a line.
+ODOO_RECORD="$VENV/.sci-odoo"
+
+# The Odoo of the existing environment $VENV counts as found: sets ODOO_MODE,
+# ODOO_SRC and BASE_PY as they were when it was built (ODOO_SRC=<tree> make
+# test, then make run without it), when that Odoo is still there and PYTHON
+# does not ask for another interpreter. An environment built before the
+# record existed is read from its stamp (<hash>-<mode>-<source>-<python>).
+_recorded_odoo() {
+    local mode="" src="" py="" rest
+    [ -x "$VENV/bin/python" ] || return 1
+    if [ -f "$ODOO_RECORD" ]; then
+        { read -r mode; read -r src; read -r py; } <"$ODOO_RECORD" || true
+    elif [ -f "$VENV/.sci-stamp" ]; then
+        rest=$(sed -n 's/^[0-9a-f]\{12\}-\(importable\|tree\)-/\1 /p' "$VENV/.sci-stamp")
+        mode=${rest%% *}
+        rest=${rest#* }
+        src=${rest%%-/*}
+        py=/${rest#*-/}
+    fi
+    [ -n "$py" ] && [ -x "$py" ] || return 1
+    [ -z "${PYTHON:-}" ] || [ "$PYTHON" = "$py" ] || return 1
+    case $mode in
+    tree) [ "$(_tree_version "$src")" = "$ODOO_BRANCH" ] || return 1 ;;
+    importable) [ -z "$src" ] && [ "$(_odoo_version_of "$py")" = "$ODOO_BRANCH" ] || return 1 ;;
+    *) return 1 ;;
+    esac
+    ODOO_MODE=$mode
+    ODOO_SRC=$src
+    BASE_PY=$py
+}
+
 # Sets ODOO_MODE: "importable" (python3 already imports Odoo 18.0) or "tree"
 # (ODOO_SRC names an Odoo 18.0 source tree, cloned from Odoo's official
-# repository when nothing else is available).
+# repository when nothing else is available). Without ODOO_SRC, the Odoo of
+# the existing environment is used first (_recorded_odoo).
 find_odoo() {
     local py version
+    if [ -z "$ODOO_SRC" ] && _recorded_odoo; then
+        return
+    fi
     py=$(_base_python)
     if [ -n "$ODOO_SRC" ]; then
         [ -f "$ODOO_SRC/odoo/release.py" ] || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo/release.py)."
@@ -196,6 +233,7 @@ prepare_venv() {
     version=$("$VENV/bin/python" -m odoo --version 2>>"$VENV_LOG") \
         || die "Odoo does not start in $VENV ('python -m odoo --version' failed); log: $VENV_LOG"
     [[ "$version" == *" $ODOO_BRANCH"* ]] || die "$VENV runs '$version', not Odoo $ODOO_BRANCH; log: $VENV_LOG"
+    printf '%s\n' "$ODOO_MODE" "$ODOO_SRC" "$py" >"$ODOO_RECORD"
     echo "$want" >"$stamp"
     trap - EXIT
 }

@@ -1,5 +1,7 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -11,9 +13,10 @@ class ContractRevenuePost(models.TransientModel):
     until_date = fields.Date(
         string="Post until",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self._default_until_date(),
         help="Recognise the deferred revenue of every month that ends on or "
-        "before this date and is not recognised yet.",
+        "before this date and is not recognised yet. Default: the last day "
+        "of the previous month, the last month that has ended.",
     )
     company_ids = fields.Many2many(
         comodel_name="res.company",
@@ -33,6 +36,12 @@ class ContractRevenuePost(models.TransientModel):
     currency_id = fields.Many2one(
         comodel_name="res.currency", default=lambda self: self.env.company.currency_id
     )
+
+    @api.model
+    def _default_until_date(self):
+        """The last day of the previous month: months are recognised once
+        they have ended, so today would find nothing until the month ends."""
+        return fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
 
     @api.depends("until_date", "company_ids")
     def _compute_pending(self):

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_round
+from odoo.tools import float_compare, float_round, formatLang
 
 
 class ServiceShipmentLineSelect(models.TransientModel):
@@ -51,6 +51,10 @@ class ServiceShipmentLineSelect(models.TransientModel):
         help="Lines of this customer that are left to invoice but cannot go "
         "on this invoice, and why.",
     )
+    saved_invoice_note = fields.Char(
+        readonly=True,
+        help="Says that a new invoice was saved as a draft to open this dialog.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -62,6 +66,7 @@ class ServiceShipmentLineSelect(models.TransientModel):
                 Command.create(line_values)
                 for line_values in self._prepare_line_values(invoice)
             ]
+            values["saved_invoice_note"] = self._get_saved_invoice_note(invoice)
         return values
 
     @api.depends("invoice_id")
@@ -70,7 +75,11 @@ class ServiceShipmentLineSelect(models.TransientModel):
         # saved by the form, so the note would be gone once the dialog
         # reopens (Select All).
         for wizard in self:
-            wizard.not_offered_note = self._get_not_offered_note(wizard.invoice_id)
+            note = self._get_not_offered_note(wizard.invoice_id)
+            if wizard.invoice_id and not wizard.line_ids:
+                # Nothing offered at all: say why.
+                note = self._get_nothing_offered_note(wizard.invoice_id, note)
+            wizard.not_offered_note = note
 
     @api.onchange("sale_order_id", "picking_id", "product_id", "date_from", "date_to")
     def _onchange_filters(self):
@@ -280,6 +289,110 @@ class ServiceShipmentLineSelect(models.TransientModel):
             orders=", ".join(
                 f"{order.name} ({order.currency_id.name})" for order in orders
             ),
+        )
+
+    @api.model
+    def _get_nothing_offered_note(self, invoice, currency_note=False):
+        """Why nothing at all is offered on ``invoice``: the customer's orders
+        not delivered yet, deliveries left to invoice in another company or
+        currency (``currency_note``), or everything shipped already invoiced
+        (or already on this invoice)."""
+        customer = invoice.commercial_partner_id
+        if not customer:
+            return currency_note
+        company = invoice.company_id
+        reasons = []
+        waiting = self.env["stock.move"].search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "not in", ("done", "cancel")),
+                ("picking_type_id.code", "=", "outgoing"),
+                ("sale_line_id.order_id.partner_invoice_id", "child_of", customer.id),
+            ]
+        )
+        if waiting:
+            reasons.append(
+                self.env._(
+                    "Not delivered yet: %(orders)s (validate their deliveries "
+                    "%(pickings)s in Inventory first).",
+                    orders=", ".join(
+                        sorted(set(waiting.sale_line_id.order_id.mapped("name")))
+                    ),
+                    pickings=", ".join(sorted(set(waiting.picking_id.mapped("name")))),
+                )
+            )
+        other_company = self.env["stock.move"].search(
+            [
+                ("company_id", "!=", company.id)
+                if leaf == ("company_id", "=", company.id)
+                else leaf
+                for leaf in self._get_customer_moves_domain(invoice)
+            ]
+        )
+        if other_company:
+            reasons.append(
+                self.env._(
+                    "Left to invoice in another company: %(companies)s. Invoice "
+                    "them on an invoice of that company.",
+                    companies=", ".join(
+                        sorted(set(other_company.company_id.mapped("name")))
+                    ),
+                )
+            )
+        if currency_note:
+            reasons.append(currency_note)
+        shipped = self.env["stock.move"].search_count(
+            [
+                ("sci_is_shipment", "=", True),
+                ("company_id", "=", company.id),
+                "|",
+                ("sale_line_id.order_id.partner_invoice_id", "child_of", customer.id),
+                "&",
+                ("sale_line_id", "=", False),
+                ("picking_id.partner_id", "child_of", customer.id),
+            ],
+            limit=1,
+        )
+        on_this_invoice = invoice.invoice_line_ids.sci_stock_move_ids
+        if on_this_invoice:
+            reasons.append(
+                self.env._("What is left to invoice is already on this invoice.")
+            )
+        elif shipped and not reasons:
+            reasons.append(
+                self.env._(
+                    "Everything shipped to %(customer)s is already invoiced.",
+                    customer=customer.display_name,
+                )
+            )
+        if not reasons:
+            reasons.append(
+                self.env._(
+                    "%(customer)s has no delivered order left to invoice.",
+                    customer=customer.display_name,
+                )
+            )
+        return "\n".join(
+            [
+                self.env._(
+                    "Nothing to offer for %(customer)s on this invoice:",
+                    customer=customer.display_name,
+                )
+            ]
+            + [f"- {reason}" for reason in reasons]
+        )
+
+    @api.model
+    def _get_saved_invoice_note(self, invoice):
+        """Opening this dialog saves the invoice (the web client saves a
+        record before running its buttons): say so when it had no lines, the
+        case of a new invoice."""
+        if invoice.invoice_line_ids:
+            return False
+        return self.env._(
+            "The invoice was saved as a draft (%(invoice)s) to open this dialog. "
+            "If you add nothing, you can delete it (Actions > Delete).",
+            invoice=invoice.display_name,
         )
 
     def action_select_all(self):
@@ -540,6 +653,10 @@ class ServiceShipmentLineSelectLine(models.TransientModel):
             **values,
         )
 
+    def _format_quantity(self, quantity):
+        """A quantity as the grid shows it (5.00, not 5.0)."""
+        return formatLang(self.env, quantity, dp="Product Unit of Measure")
+
     @api.constrains("quantity", "qty_available", "is_selected")
     def _check_quantity(self):
         for line in self.filtered("is_selected"):
@@ -551,8 +668,8 @@ class ServiceShipmentLineSelectLine(models.TransientModel):
         values = {
             "document": self._get_source_name(),
             "product": self.product_id.display_name,
-            "quantity": self.quantity,
-            "available": available,
+            "quantity": self._format_quantity(self.quantity),
+            "available": self._format_quantity(available),
             "uom": self.product_uom_id.name,
         }
         if float_compare(self.quantity, 0.0, precision_rounding=rounding) <= 0:

@@ -45,15 +45,9 @@ registry.category("web_tour.tours").add("sci_contract_revenue_schedule", {
             run: "click",
         },
         {
-            content: "Open the Prepaid Revenue menu",
+            content: "Open Post Prepaid Contract Entries, beside Create Contract Invoices",
             trigger:
-                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_service_contract_reporting']",
-            run: "click",
-        },
-        {
-            content: "Open Post Prepaid Contract Entries",
-            trigger:
-                ".dropdown-item[data-menu-xmlid='service_contract_invoicing.menu_contract_revenue_post']",
+                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_contract_revenue_post']",
             run: "click",
         },
         {
