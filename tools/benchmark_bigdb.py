@@ -583,13 +583,6 @@ def seed_contracts(db_name, scale):
         )
         cr.execute(
             """
-            UPDATE service_ledger_entry e
-               SET partner_id = c.partner_id, source_name = c.name
-              FROM contract_contract c WHERE c.id = e.contract_id
-            """
-        )
-        cr.execute(
-            """
             UPDATE contract_revenue_schedule s SET partner_id = c.partner_id
               FROM contract_contract c WHERE c.id = s.contract_id
             """
@@ -625,8 +618,10 @@ def seed_contracts(db_name, scale):
         )
         cr.execute(
             """
-            UPDATE service_ledger_entry e SET ref = m.name
-              FROM account_move m WHERE m.id = e.invoice_id
+            UPDATE service_ledger_entry e
+               SET partner_id = c.partner_id, source_name = c.name, ref = m.name
+              FROM contract_contract c, account_move m
+             WHERE c.id = e.contract_id AND m.id = e.invoice_id
             """
         )
         cr.commit()
@@ -793,7 +788,7 @@ class Steps:
 
     def _draft_invoice(self):
         invoice = self.env["account.move"].search(
-            [("ref", "=", "Bigdb shipment invoice")], limit=1
+            [("ref", "=", "Bigdb shipment invoice"), ("state", "=", "draft")], limit=1
         )
         if not invoice:
             invoice = self.env["account.move"].create(
