@@ -20,3 +20,4 @@ from . import test_oca_hooks
 from . import test_app_ui
 from . import test_concurrent_shipment_posting
 from . import test_invoice_exactness
+from . import test_big_database
