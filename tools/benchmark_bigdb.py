@@ -199,7 +199,12 @@ def seed_history(db_name, scale):
         rounds = max(0, math.ceil(moves_count / template_moves) - 1)
         stride = 1 + max(
             _max_id(cr, table)
-            for table in ("sale_order", "sale_order_line", "stock_picking", "stock_move")
+            for table in (
+                "sale_order",
+                "sale_order_line",
+                "stock_picking",
+                "stock_move",
+            )
         )
         order_ids = tuple(orders.ids)
         _copy_rows(
@@ -727,7 +732,9 @@ class Steps:
             + filter_domain(env, "contract.contract", "not_finished")
             + filter_domain(env, "contract.contract", "due_for_invoicing")
         )
-        spec = view_spec(env, "contract.contract", "list", "contract.contract_contract_tree_view")
+        spec = view_spec(
+            env, "contract.contract", "list", "contract.contract_contract_tree_view"
+        )
         assert "annual_amount" in spec
         result = Contract.web_search_read(domain, spec, limit=80, count_limit=10001)
         return len(result["records"])
@@ -736,10 +743,15 @@ class Steps:
         env = self.env
         Contract = env["contract.contract"]
         contract = Contract.search(
-            [("name", "=like", "Bigdb month anchored plain due%")], limit=1, order="id desc"
+            [("name", "=like", "Bigdb month anchored plain due%")],
+            limit=1,
+            order="id desc",
         )
         spec = view_spec(
-            env, "contract.contract", "form", "contract.contract_contract_customer_form_view"
+            env,
+            "contract.contract",
+            "form",
+            "contract.contract_contract_customer_form_view",
         )
         Contract.browse(contract.id).web_read(spec)
         other = self._big_customer()
@@ -766,7 +778,9 @@ class Steps:
 
     def preview_customer(self):
         contract = self.env["contract.contract"].search(
-            [("name", "=like", "Bigdb month anchored plain due%")], limit=1, order="id desc"
+            [("name", "=like", "Bigdb month anchored plain due%")],
+            limit=1,
+            order="id desc",
         )
         return self._preview(contract.partner_id)
 
@@ -830,10 +844,13 @@ class Steps:
     def ledger_pivot(self):
         Entry = self.env["service.ledger.entry"]
         cells = 0
-        for groupby in ([], ["source_name"], ["date:month"], ["source_name", "date:month"]):
-            cells += len(
-                Entry.read_group([], ["amount:sum"], groupby, lazy=False)
-            )
+        for groupby in (
+            [],
+            ["source_name"],
+            ["date:month"],
+            ["source_name", "date:month"],
+        ):
+            cells += len(Entry.read_group([], ["amount:sum"], groupby, lazy=False))
         return cells
 
     def runs_list(self):
@@ -848,9 +865,11 @@ class Steps:
         Wizard.onchange({}, [], spec)
         wizard = Wizard.create({"until_date": self.today})
         action = wizard.action_post()
-        return len(action.get("domain", [[0, 0, [0]]])[0][2]) if action.get(
-            "domain"
-        ) else 1
+        return (
+            len(action.get("domain", [[0, 0, [0]]])[0][2])
+            if action.get("domain")
+            else 1
+        )
 
 
 # (label, method, kind): kind "screen" (warm, then measured) or "batch".
@@ -1008,9 +1027,7 @@ def main():
     parser.add_argument(
         "--scales", default="1,10", help="comma-separated sizes, 1 = the base size"
     )
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the seeded databases"
-    )
+    parser.add_argument("--keep", action="store_true", help="keep the seeded databases")
     parser.add_argument("--install", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--steps", help=argparse.SUPPRESS)
     args = parser.parse_args()
