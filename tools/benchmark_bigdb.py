@@ -31,7 +31,8 @@ Seeding, 1x (10x: ten times each):
   SQL until the database holds 2,000 contracts: contracts, contract lines,
   runs and their lines, invoices, journal items and their taxes, ledger
   entries (new entry numbers), revenue schedule rows, with ids shifted by a
-  stride; copies go to the customers round robin, invoices are numbered
+  stride; the templates belong to the first customer (Preview for one
+  customer previews them), the copies go round robin to the others, invoices are numbered
   again per journal and prefix, and the ledger's contract names follow.
   About 2,000 contracts, 10,000 posted invoices, 50,000 ledger entries.
 
@@ -41,6 +42,7 @@ Then ``-u service_contract_invoicing`` is timed on the seeded database.
 import argparse
 import json
 import math
+import resource
 import subprocess
 import sys
 import time
@@ -68,6 +70,12 @@ LINES_PER_ORDER = 5
 TEMPLATE_ORDERS = 15  # one of them not invoiced: 2,000 open of 30,000
 LINES_PER_CONTRACT = 5
 ADMIN = 2
+
+
+def _peak_rss_mb():
+    """Peak memory of this process so far, in MB (steps run one after the
+    other in one process: a step that grows it shows it)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _log(message):
@@ -370,7 +378,8 @@ def _template_contracts(env, today, customers):
                 "name": f"Bigdb {period} {'aligned' if align else 'anchored'} "
                 f"{'deferred' if defer else 'plain'} {'due' if due else 'later'}",
                 "is_service_contract": True,
-                "partner_id": customers[index % len(customers)].id,
+                # Preview for one customer previews these, at every scale.
+                "partner_id": customers[0].id,
                 "company_id": company.id,
                 "journal_id": journal.id,
                 "date_start": start,
@@ -552,13 +561,15 @@ def seed_contracts(db_name, scale):
             SQL(
                 """
                 UPDATE contract_contract c
-                   SET partner_id = (%(customers)s)[1 + mod(c.id, %(count)s)],
-                       invoice_partner_id = (%(customers)s)[1 + mod(c.id, %(count)s)]
-                 WHERE c.name LIKE %(pattern)s
+                   SET partner_id = (%(customers)s)[2 + mod(c.id, %(count)s - 1)],
+                       invoice_partner_id =
+                           (%(customers)s)[2 + mod(c.id, %(count)s - 1)]
+                 WHERE c.name LIKE %(pattern)s AND c.id NOT IN %(templates)s
                 """,
                 customers=customers.ids,
                 count=len(customers),
                 pattern="Bigdb %",
+                templates=contract_ids,
             )
         )
         cr.execute(
@@ -777,12 +788,8 @@ class Steps:
         return len(result[0].get("line_ids", []))
 
     def preview_customer(self):
-        contract = self.env["contract.contract"].search(
-            [("name", "=like", "Bigdb month anchored plain due%")],
-            limit=1,
-            order="id desc",
-        )
-        return self._preview(contract.partner_id)
+        # The customer of the 24 template contracts, 12 of them due.
+        return self._preview(self._big_customer())
 
     def preview_all(self):
         return self._preview(self.env["res.partner"])
@@ -919,6 +926,7 @@ def run_steps(db_name):
                 "seconds": round(elapsed, 3),
                 "queries": queries,
                 "rows": size,
+                "peak_mb": _peak_rss_mb(),
             }
             _log(f"  {label}: {elapsed:.3f} s, {queries} queries, {size} rows")
     print(json.dumps(results))
@@ -947,6 +955,7 @@ def install(conf, db, mode):
             {
                 "seconds": round(time.perf_counter() - started, 1),
                 "queries": odoo.sql_db.sql_counter,
+                "peak_mb": _peak_rss_mb(),
             }
         )
     )
@@ -997,18 +1006,19 @@ def print_table(rows):
     print()
     print("Data: " + "; ".join(f"{scale}x {counts}" for scale, counts, _r in rows))
     header = f"| {'Step':<50} | " + " | ".join(
-        f"{scale}x s | {scale}x queries" for scale in scales
+        f"{scale}x s | {scale}x queries | {scale}x peak MB" for scale in scales
     )
     if len(rows) > 1:
         header += " | time ratio"
     print(header + " |")
-    print("|" + "---|" * (1 + 2 * len(scales) + (len(rows) > 1)))
+    print("|" + "---|" * (1 + 3 * len(scales) + (len(rows) > 1)))
     for method, label, _kind in LABELS:
         cells = []
         for _scale, _counts, results in rows:
             result = results.get(method, {})
             cells.append(f"{result.get('seconds', '-')}")
             cells.append(f"{result.get('queries', '-')}")
+            cells.append(f"{result.get('peak_mb', '-')}")
         line = f"| {label:<50} | " + " | ".join(cells)
         if len(rows) > 1:
             first, last = rows[0][2].get(method), rows[-1][2].get(method)
