@@ -32,8 +32,9 @@ Seeding, 1x (10x: ten times each):
   runs and their lines, invoices, journal items and their taxes, ledger
   entries (new entry numbers), revenue schedule rows, with ids shifted by a
   stride; the templates belong to the first customer (Preview for one
-  customer previews them), the copies go round robin to the others, invoices are numbered
-  again per journal and prefix, and the ledger's contract names follow.
+  customer previews them), the copies go round robin to the others,
+  invoices are numbered again per journal and prefix, and the ledger's
+  contract names follow.
   About 2,000 contracts, 10,000 posted invoices, 50,000 ledger entries.
 
 Then ``-u service_contract_invoicing`` is timed on the seeded database.
