@@ -370,7 +370,7 @@ def _template_contracts(env, today, customers):
         ]
     )
     values = []
-    for index, (period, align, defer, due) in enumerate(TEMPLATES):
+    for period, align, defer, due in TEMPLATES:
         start = today - relativedelta(months=5 * PERIOD_MONTHS[period])
         if not due:
             start += relativedelta(days=15)
