@@ -579,12 +579,20 @@ class ContractContract(models.Model):
     def _sci_next_line(self):
         """The line invoiced next: its period is the contract's next period."""
         self.ensure_one()
-        lines = self.contract_line_ids.filtered(
-            lambda line: line.recurring_next_date
+        # The lines as read, not a filtered copy: they keep their prefetching
+        # over the other contracts read with this one, so a list computes the
+        # periods of all its contracts' lines at once, not contract by
+        # contract (one query per row).
+        lines = [
+            line
+            for line in self.contract_line_ids
+            if line.recurring_next_date
             and not line.is_canceled
             and not line.display_type
-        )
-        return lines and min(lines, key=lambda line: line.recurring_next_date)
+        ]
+        if not lines:
+            return self.env["contract.line"]
+        return min(lines, key=lambda line: line.recurring_next_date)
 
     @api.depends(
         "contract_line_ids.next_period_date_start",

@@ -8,6 +8,21 @@ from odoo.tools import SQL, float_compare
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
+    def init(self):
+        res = super().init()
+        # Shipments to Invoice reads the order lines delivered above what is
+        # invoiced: after years of use a small part of all order lines, found
+        # through this partial index instead of a scan of them all
+        # (tools/benchmark_bigdb). Same expression as the view's.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON sale_order_line (product_id) "
+                "WHERE qty_delivered - qty_invoiced > 0",
+                SQL.identifier("sale_order_line_sci_to_invoice_index"),
+            )
+        )
+        return res
+
     @api.model
     def _sci_delivered_service_domain(self):
         """Order lines that are delivered services: a service product on a

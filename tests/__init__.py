@@ -28,3 +28,4 @@ from . import test_install_drifted
 from . import test_run_always_ends
 from . import test_entry_points_commit
 from . import test_first_hour
+from . import test_big_database

@@ -45,6 +45,10 @@ class ServiceShipmentLineSelect(models.TransientModel):
         inverse_name="wizard_id",
         string="Shipment Lines",
     )
+    offered_filters = fields.Char(
+        help="The filters the offered lines were read with: they are read "
+        "again only when a filter changes.",
+    )
     not_offered_note = fields.Text(
         string="Not Offered",
         compute="_compute_not_offered_note",
@@ -67,7 +71,26 @@ class ServiceShipmentLineSelect(models.TransientModel):
                 for line_values in self._prepare_line_values(invoice)
             ]
             values["saved_invoice_note"] = self._get_saved_invoice_note(invoice)
+            # Offered whatever filters the context gives: the onchange
+            # applies those.
+            values["offered_filters"] = self._get_filters_key({})
         return values
+
+    @api.model
+    def _get_filters_key(self, values):
+        """The filters in ``values`` (or the wizard's), as one string."""
+        return repr(
+            tuple(
+                str(values.get(name) or False)
+                for name in (
+                    "sale_order_id",
+                    "picking_id",
+                    "product_id",
+                    "date_from",
+                    "date_to",
+                )
+            )
+        )
 
     @api.depends("invoice_id")
     def _compute_not_offered_note(self):
@@ -83,7 +106,22 @@ class ServiceShipmentLineSelect(models.TransientModel):
 
     @api.onchange("sale_order_id", "picking_id", "product_id", "date_from", "date_to")
     def _onchange_filters(self):
-        """Offer the lines matching the filters; selected lines stay."""
+        """Offer the lines matching the filters; selected lines stay.
+
+        A new wizard runs this once per filter field: the lines are read
+        again only when the filters differ from those they were read with."""
+        key = self._get_filters_key(
+            {
+                "sale_order_id": self.sale_order_id.id,
+                "picking_id": self.picking_id.id,
+                "product_id": self.product_id.id,
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+            }
+        )
+        if key == self.offered_filters:
+            return
+        self.offered_filters = key
         selected = self.line_ids.filtered("is_selected")
         kept = {line._get_source_key() for line in selected}
         commands = [Command.clear()]
@@ -168,11 +206,30 @@ class ServiceShipmentLineSelect(models.TransientModel):
     def _get_offered_moves_domain(self, invoice):
         """Shipment moves that may go on ``invoice``: the customer's, from
         orders in the invoice's currency (an order's prices are never
-        converted)."""
+        converted). The currency is read from the customer's own orders: a
+        condition on every order of the database would be checked for each
+        of the customer's moves (tools/benchmark_bigdb)."""
         return self._get_customer_moves_domain(invoice) + [
             "|",
             ("sale_line_id", "=", False),
-            ("sale_line_id.order_id.currency_id", "=", invoice.currency_id.id),
+            (
+                "sale_line_id",
+                "any",
+                [
+                    (
+                        "order_id",
+                        "any",
+                        [
+                            ("currency_id", "=", invoice.currency_id.id),
+                            (
+                                "partner_invoice_id",
+                                "child_of",
+                                invoice.commercial_partner_id.id,
+                            ),
+                        ],
+                    )
+                ],
+            ),
         ]
 
     @api.model
