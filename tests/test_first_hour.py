@@ -123,11 +123,17 @@ class TestFirstHour(TransactionCase):
     def test_post_prepaid_entries_beside_create_invoices(self):
         root = self.env.ref(f"{MODULE}.menu_service_contract_root")
         post = self.env.ref(f"{MODULE}.menu_contract_revenue_post")
+        periodic = self.env.ref(f"{MODULE}.menu_service_contract_periodic")
         create = self.env.ref(f"{MODULE}.menu_contract_invoice_create")
-        self.assertEqual(post.parent_id, root)
+        # Under Periodic Activities, the menu right after Create Contract
+        # Invoices (one entry, so the menu bar fits 1440 px).
+        self.assertEqual(post.parent_id, periodic)
+        self.assertEqual(periodic.parent_id, root)
         siblings = root.child_id.sorted(lambda m: (m.sequence, m.id))
         self.assertEqual(
-            siblings[list(siblings).index(create) + 1], post, siblings.mapped("name")
+            siblings[list(siblings).index(create) + 1],
+            periodic,
+            siblings.mapped("name"),
         )
         # The months recognised are those ended: the default is the last
         # day of the previous month.

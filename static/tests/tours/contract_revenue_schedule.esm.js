@@ -45,9 +45,15 @@ registry.category("web_tour.tours").add("sci_contract_revenue_schedule", {
             run: "click",
         },
         {
-            content: "Open Post Prepaid Contract Entries, beside Create Contract Invoices",
+            content: "Open Periodic Activities, beside Create Contract Invoices",
             trigger:
-                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_contract_revenue_post']",
+                ".o_menu_sections [data-menu-xmlid='service_contract_invoicing.menu_service_contract_periodic']",
+            run: "click",
+        },
+        {
+            content: "Open Post Prepaid Contract Entries",
+            trigger:
+                ".dropdown-item[data-menu-xmlid='service_contract_invoicing.menu_contract_revenue_post']",
             run: "click",
         },
         {
