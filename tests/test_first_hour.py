@@ -323,6 +323,25 @@ class TestFirstHour(TransactionCase):
             "them on an invoice of that company.",
         )
 
+    def test_service_contract_form_has_no_blank_column(self):
+        """OCA's Recurrence at line level? column and empty Date are not
+        shown on a service contract (its invoice period says it); OCA's own
+        contracts keep them."""
+        for is_service, hidden in ((True, True), (False, False)):
+            form = Form(
+                self.env["contract.contract"].with_context(
+                    default_contract_type="sale",
+                    default_is_service_contract=is_service,
+                    is_contract=1,
+                ),
+                view="contract.contract_contract_customer_form_view",
+            )
+            for name in ("line_recurrence", "date"):
+                with self.subTest(service=is_service, field=name):
+                    self.assertEqual(
+                        bool(form._get_modifier(name, "invisible")), hidden
+                    )
+
     def test_amount_per_period_before_save(self):
         """The contract form shows Amount per Period as lines are typed (OCA's
         form edits them through contract_line_fixed_ids)."""
