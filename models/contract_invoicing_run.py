@@ -480,6 +480,16 @@ class ContractInvoicingRun(models.Model):
         )
         action["domain"] = [("sci_invoicing_run_id", "=", self.id)]
         action["context"] = {"default_move_type": "out_invoice", "create": False}
+        return self._sci_restorable(action)
+
+    @api.model
+    def _sci_restorable(self, action):
+        """``action`` without the id and path of the action it was read from:
+        the web client then reloads it as it was shown (its domain
+        included), not as the stored action, which would list every
+        invoice."""
+        for key in ("id", "path", "xml_id"):
+            action.pop(key, None)
         return action
 
     def action_view_jobs(self):

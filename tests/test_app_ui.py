@@ -262,6 +262,14 @@ class TestAppUi(ServiceContractCommon):
         self.assertEqual(invoices["display_name"], "Contract Invoices")
         self.assertEqual(invoices["target"], "main")
         self.assertEqual(invoices["domain"], [("id", "in", wizard.move_ids.ids)])
+        # Reloaded by the web client as shown (from the session), not as the
+        # stored Invoices action of every invoice.
+        self.assertFalse({"id", "path", "xml_id"} & set(invoices))
+        run_invoices = wizard.invoicing_run_id.action_view_invoices()
+        self.assertFalse({"id", "path", "xml_id"} & set(run_invoices))
+        self.assertEqual(
+            self.env["account.move"].search(run_invoices["domain"]), wizard.move_ids
+        )
 
     def test_empty_preview_is_a_result_with_reasons(self):
         later = self._service_contract(date_start="2026-03-01")

@@ -421,7 +421,7 @@ class ContractInvoiceCreate(models.TransientModel):
         # from: a breadcrumb of their own.
         action["name"] = action["display_name"] = self.env._("Contract Invoices")
         action["target"] = "main"
-        return action
+        return self.env["contract.invoicing.run"]._sci_restorable(action)
 
     def action_print_test_report(self):
         """Print: the test report of what Create Invoices would create with
