@@ -44,19 +44,25 @@ class ContractContract(models.Model):
 
     # === Recurrence: service periods come from the lines ===
 
-    def _sci_period_months(self):
-        """Months of the invoice period when this contract follows the service
-        contract periods, else 0 (OCA's arithmetic)."""
+    def _sci_period_months(self, line=None):
+        """Months of the invoice period of this contract, or of its ``line``
+        (a line has its own recurrence and start), when it follows the service
+        contract periods, else 0: templates, supplier contracts, contracts
+        without the service flag or an invoice period, sections and notes, and
+        recurrences other than month-based ones keep OCA's arithmetic. The one
+        place of this rule: contract.line._sci_period_months asks it here."""
         self.ensure_one()
+        recurrence = line or self
         if (
-            self.contract_type != "sale"
+            (line and line.display_type)
+            or not recurrence.date_start
+            or self.contract_type != "sale"
             or not self.is_service_contract
-            or not self.date_start
             or self.invoice_period in (False, "none", "custom")
         ):
             return 0
-        months = MONTHS_PER_RULE.get(self.recurring_rule_type, 0) * (
-            self.recurring_interval or 0
+        months = MONTHS_PER_RULE.get(recurrence.recurring_rule_type, 0) * (
+            recurrence.recurring_interval or 0
         )
         return months if months in SERVICE_PERIOD_MONTHS else 0
 

@@ -192,23 +192,11 @@ class ContractLine(models.Model):
 
     def _sci_period_months(self):
         """Months of this line's invoice period when it follows the service
-        contract periods, else 0: templates, supplier contracts, contracts
-        without the service flag or an invoice period, and recurrences other
-        than month-based ones keep OCA's arithmetic."""
+        contract periods, else 0 (the rule: contract.contract's
+        _sci_period_months)."""
         self.ensure_one()
         contract = self.contract_id
-        if (
-            self.display_type
-            or not self.date_start
-            or contract.contract_type != "sale"
-            or not contract.is_service_contract
-            or contract.invoice_period in (False, "none", "custom")
-        ):
-            return 0
-        months = MONTHS_PER_RULE.get(self.recurring_rule_type, 0) * (
-            self.recurring_interval or 0
-        )
-        return months if months in SERVICE_PERIOD_MONTHS else 0
+        return contract._sci_period_months(line=self) if contract else 0
 
     def _sci_is_aligned(self):
         self.ensure_one()
