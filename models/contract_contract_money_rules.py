@@ -15,7 +15,7 @@ from .contract_contract import (
     PERIODS_PER_YEAR,
     RULE_PERIODS_PER_YEAR,
 )
-from .contract_line import MONTHS_PER_RULE
+from .contract_period import recurrence_months
 from .trusted_context import Trusted
 
 
@@ -73,9 +73,7 @@ class ContractContract(models.Model):
         self.ensure_one()
         if self.invoice_period in PERIODS_PER_YEAR:
             return PERIODS_PER_YEAR[self.invoice_period]
-        months = MONTHS_PER_RULE.get(self.recurring_rule_type, 0) * (
-            self.recurring_interval or 0
-        )
+        months = recurrence_months(self.recurring_rule_type, self.recurring_interval)
         if months and 12 % months == 0:
             return 12 // months
         raise UserError(

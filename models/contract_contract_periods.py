@@ -9,7 +9,7 @@ from .contract_contract import (
     INVOICE_PERIODS,
     RECURRENCE_TO_PERIOD,
 )
-from .contract_line import MONTHS_PER_RULE, SERVICE_PERIOD_MONTHS, service_period
+from .contract_period import service_period, service_period_months
 
 
 class ContractContract(models.Model):
@@ -61,10 +61,9 @@ class ContractContract(models.Model):
             or self.invoice_period in (False, "none", "custom")
         ):
             return 0
-        months = MONTHS_PER_RULE.get(recurrence.recurring_rule_type, 0) * (
-            recurrence.recurring_interval or 0
+        return service_period_months(
+            recurrence.recurring_rule_type, recurrence.recurring_interval
         )
-        return months if months in SERVICE_PERIOD_MONTHS else 0
 
     @api.depends("is_service_contract", "contract_type", "invoice_period")
     def _compute_recurring_invoicing_offset(self):
@@ -147,7 +146,7 @@ class ContractContract(models.Model):
     def _sci_sync_next_date_to_lines(self, next_date):
         """A next invoice date set by hand on a service contract whose lines
         follow it is their next invoice date too: the next period is derived
-        from it (see contract_line.service_period)."""
+        from it (see contract_period.service_period)."""
         for contract in self:
             if contract.line_recurrence or not contract._sci_period_months():
                 continue
