@@ -20,12 +20,12 @@ def lock_rows(records):
         )
 
 
-def busy_message(env, source):
-    """Why an invoice of ``source`` (the words naming the row: shipment and
+def busy_message(env, what):
+    """Why an invoice of ``what`` (the words naming the row: shipment and
     product, order and service) cannot be posted now: another transaction
     invoiced it since this one began."""
     return env._(
-        "%(source)s is being invoiced by another user right now: post again in "
+        "%(what)s is being invoiced by another user right now: post again in "
         "a moment.",
-        source=source,
+        what=what,
     )
