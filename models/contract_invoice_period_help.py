@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.tools import format_date
 
 from .contract_contract import INVOICE_PERIODS, PERIODS_PER_YEAR
-from .contract_line import MONTHS_PER_RULE, period_bounds, service_period
+from .contract_period import MONTHS_PER_RULE, period_bounds, service_period
 
 
 class ContractInvoicePeriodHelp(models.TransientModel):

@@ -253,34 +253,7 @@ class ContractInvoicingRun(models.Model):
         jobs running at the same time would serialize on."""
         self.ensure_one()
         vals_list = [
-            {
-                "run_id": self.id,
-                "contract_id": contract.id,
-                "status": "skipped",
-                "reason": reason,
-            }
-            for contract, reason in result.skipped
-        ]
-        vals_list += [
-            {
-                "run_id": self.id,
-                "contract_id": contract.id,
-                "status": "failed",
-                "reason": reason,
-            }
-            for contract, reason in result.failures
-        ]
-        vals_list += [
-            {
-                "run_id": self.id,
-                "contract_id": gap["contract"].id,
-                "contract_line_id": gap["line"].id,
-                "period_start": gap["period_start"],
-                "period_end": gap["period_end"],
-                "status": "gap",
-                "reason": gap["reason"],
-            }
-            for gap in getattr(result, "gaps", [])
+            dict(values, run_id=self.id) for __, values in result.problem_values()
         ]
         # Bookkeeping of the run (see _start).
         self.env["contract.invoicing.run.line"].sudo().create(vals_list)

@@ -3,12 +3,19 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round, formatLang
 
+# The period arithmetic (models/contract_period.py); its constants stay
+# importable from here, as before it moved.
+from .contract_period import (
+    MONTHS_PER_RULE,  # noqa: F401
+    SERVICE_PERIOD_MONTHS,  # noqa: F401
+    calendar_fraction,
+    period_bounds,
+    service_period,
+)
 from .trusted_context import Trusted, trusted_option
 
 # Line fields that change what is invoiced; last_date_invoiced is not among
@@ -34,79 +41,6 @@ LOCKED_LINE_FIELDS = {
     "contract_id",
     "sci_period_anchor_date",
 }
-
-
-# Months per unit of the OCA recurrences that service contract periods use
-# (monthlylastday, weekly and daily keep OCA's arithmetic).
-MONTHS_PER_RULE = {"monthly": 1, "quarterly": 3, "semesterly": 6, "yearly": 12}
-# Period lengths, in months, that service contract periods support: they
-# divide a year, so calendar-aligned periods tile it.
-SERVICE_PERIOD_MONTHS = (1, 2, 3, 6, 12)
-
-
-def period_bounds(day, months, anchor=None):
-    """(first, last) day of the invoice period of ``months`` months holding
-    ``day``. Anchored on ``anchor``: period k starts on anchor + k periods
-    (month ends clamped, so periods never drift). Without anchor, aligned to
-    the calendar: months, Jan-Feb/Mar-Apr..., quarters, Jan-Jun/Jul-Dec, years.
-    """
-    if anchor is None:
-        first = day.replace(month=(day.month - 1) // months * months + 1, day=1)
-        return first, first + relativedelta(months=months, days=-1)
-    index = ((day.year - anchor.year) * 12 + day.month - anchor.month) // months
-    while anchor + relativedelta(months=index * months) > day:
-        index -= 1
-    while anchor + relativedelta(months=(index + 1) * months) <= day:
-        index += 1
-    return (
-        anchor + relativedelta(months=index * months),
-        anchor + relativedelta(months=(index + 1) * months, days=-1),
-    )
-
-
-def service_period(
-    first, months, anchor, date_end, prepaid, offset=0, next_invoice_date=None
-):
-    """(first, last, invoice date) of the service period that starts on
-    ``first``: it ends with the period of the grid (see period_bounds) holding
-    ``first``, or on ``date_end``. Invoiced on its first day (prepaid) or its
-    last day (in arrears), plus ``offset`` days.
-
-    A ``next_invoice_date`` other than that invoice date was set by hand and is
-    honoured: in arrears the period ends on it (unless it is the day after the
-    period, OCA's in-arrears invoice date), prepaid it ends with the grid
-    period that holds it."""
-    last = period_bounds(first, months, anchor)[1]
-    if date_end and last > date_end:
-        last = date_end
-    invoice_date = (first if prepaid else last) + timedelta(days=offset)
-    if next_invoice_date and next_invoice_date != invoice_date:
-        day = next_invoice_date - timedelta(days=offset)
-        if prepaid:
-            last = period_bounds(day, months, anchor)[1]
-        elif day != last + timedelta(days=1):
-            # OCA invoices in arrears the day after the period: that date
-            # (kept at install for periods OCA was about to invoice) does
-            # not lengthen the period.
-            last = day
-        if date_end and last > date_end:
-            last = date_end
-        invoice_date = next_invoice_date
-    return first, last, invoice_date
-
-
-def calendar_fraction(first, last, months):
-    """How many calendar-aligned periods of ``months`` months first..last
-    covers, each partial one pro rata by days: 17-31 March of a monthly
-    period is 15/31, a full quarter 1.0, 17 March - 30 April 15/31 + 1."""
-    fraction = 0.0
-    day = first
-    while day <= last:
-        period_first, period_last = period_bounds(day, months)
-        stop = min(period_last, last)
-        fraction += ((stop - day).days + 1) / ((period_last - period_first).days + 1)
-        day = stop + timedelta(days=1)
-    return fraction
 
 
 # Recurrence a line takes from its contract unless it recurs on its own.
@@ -192,23 +126,11 @@ class ContractLine(models.Model):
 
     def _sci_period_months(self):
         """Months of this line's invoice period when it follows the service
-        contract periods, else 0: templates, supplier contracts, contracts
-        without the service flag or an invoice period, and recurrences other
-        than month-based ones keep OCA's arithmetic."""
+        contract periods, else 0 (the rule: contract.contract's
+        _sci_period_months)."""
         self.ensure_one()
         contract = self.contract_id
-        if (
-            self.display_type
-            or not self.date_start
-            or contract.contract_type != "sale"
-            or not contract.is_service_contract
-            or contract.invoice_period in (False, "none", "custom")
-        ):
-            return 0
-        months = MONTHS_PER_RULE.get(self.recurring_rule_type, 0) * (
-            self.recurring_interval or 0
-        )
-        return months if months in SERVICE_PERIOD_MONTHS else 0
+        return contract._sci_period_months(line=self) if contract else 0
 
     def _sci_is_aligned(self):
         self.ensure_one()

@@ -4,6 +4,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
 
+from .busy_rows import busy_message, lock_rows
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -62,24 +64,19 @@ class SaleOrderLine(models.Model):
         first commits (its posting updates the line's quantity to invoice),
         the database refuses the second one's lock with a serialization error
         (see ``account.move._sci_lock_invoiced_sources``)."""
-        if self.ids:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM sale_order_line WHERE id IN %s "
-                    "ORDER BY id FOR UPDATE",
-                    tuple(self.ids),
-                )
-            )
+        lock_rows(self)
 
     def _sci_busy_message(self):
         """Why an invoice of this delivered service cannot be posted now:
         another transaction invoiced it since this one began."""
         self.ensure_one()
-        return self.env._(
-            "Order %(order)s, service %(product)s is being invoiced by another "
-            "user right now: post again in a moment.",
-            order=self.order_id.name,
-            product=self.product_id.display_name,
+        return busy_message(
+            self.env,
+            self.env._(
+                "Order %(order)s, service %(product)s",
+                order=self.order_id.name,
+                product=self.product_id.display_name,
+            ),
         )
 
     def _sci_check_delivered_service_invoiced(self):

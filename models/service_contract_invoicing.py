@@ -114,6 +114,32 @@ class InvoicingResult:
         self.plans += other.plans
         self.invoiced_contract_ids |= other.invoiced_contract_ids
 
+    def problem_values(self):
+        """What this result skipped or failed and the periods it left
+        behind, as (contract, values) pairs: the values of one result line
+        (contract, status, reason, and a gap's line and period). A run's
+        lines and Create Contract Invoices' result both list them."""
+        rows = [
+            (contract, {"contract_id": contract.id, "status": status, "reason": reason})
+            for status, pairs in (("skipped", self.skipped), ("failed", self.failures))
+            for contract, reason in pairs
+        ]
+        rows += [
+            (
+                gap["contract"],
+                {
+                    "contract_id": gap["contract"].id,
+                    "contract_line_id": gap["line"].id,
+                    "period_start": gap["period_start"],
+                    "period_end": gap["period_end"],
+                    "status": "gap",
+                    "reason": gap["reason"],
+                },
+            )
+            for gap in self.gaps
+        ]
+        return rows
+
 
 class ServiceContractInvoicing(models.AbstractModel):
     _name = "service.contract.invoicing"

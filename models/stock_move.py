@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero, format_date
 
+from .busy_rows import busy_message, lock_rows
+
 # Setting: offer the deliveries without sales order done before install.
 OFFER_BEFORE_INSTALL_PARAM = "service_contract_invoicing.offer_shipments_before_install"
 
@@ -266,23 +268,19 @@ class StockMove(models.Model):
         """Lock the rows of the moves of ``self`` until the end of the
         transaction, so that two invoices over the same shipment are posted one
         after the other (see ``account.move._sci_lock_invoiced_sources``)."""
-        if self.ids:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM stock_move WHERE id IN %s ORDER BY id FOR UPDATE",
-                    tuple(self.ids),
-                )
-            )
+        lock_rows(self)
 
     def _sci_busy_message(self):
         """Why an invoice of this move cannot be posted now: another
         transaction invoiced it since this one began."""
         self.ensure_one()
-        return self.env._(
-            "Shipment %(picking)s, product %(product)s is being invoiced by "
-            "another user right now: post again in a moment.",
-            picking=self.picking_id.name or self.reference,
-            product=self.product_id.display_name,
+        return busy_message(
+            self.env,
+            self.env._(
+                "Shipment %(picking)s, product %(product)s",
+                picking=self.picking_id.name or self.reference,
+                product=self.product_id.display_name,
+            ),
         )
 
     def _sci_check_invoiced_quantity(self):

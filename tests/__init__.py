@@ -29,3 +29,4 @@ from . import test_run_always_ends
 from . import test_entry_points_commit
 from . import test_first_hour
 from . import test_big_database
+from . import test_contract_period

@@ -1,6 +1,5 @@
 # Copyright 2026 Service Contract Invoicing contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.service_contract_invoicing.hooks import _sci_fill_shipment_columns
@@ -20,33 +19,6 @@ FIELDS = (
 class TestShipmentInstall(TestShipmentInvoicingBase):
     """The pre_init_hook fills the stock columns in SQL as if the deliveries
     had been made before install."""
-
-    def _picking_without_order(self):
-        stock = self.warehouse.lot_stock_id
-        customers = self.env.ref("stock.stock_location_customers")
-        picking = self.env["stock.picking"].create(
-            {
-                "partner_id": self.customer.id,
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "location_id": stock.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "SCI Widget",
-                            "product_id": self.product_a.id,
-                            "product_uom_qty": 2,
-                            "product_uom": self.uom_unit.id,
-                            "location_id": stock.id,
-                            "location_dest_id": customers.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        self._deliver(picking, {self.product_a: 2})
-        return picking
 
     def _run_hook(self):
         """Empty the columns of every move and picking, as before install,

@@ -154,6 +154,35 @@ class TestShipmentInvoicingBase(TransactionCase):
         for text in texts:
             self.assertIn(text, str(error.exception))
 
+    def _picking_without_order(self, uom=None):
+        """A delivery of 2 SCI Widgets (in ``uom``, units by default) to the
+        customer, without a sales order, confirmed and delivered."""
+        stock = self.warehouse.lot_stock_id
+        customers = self.env.ref("stock.stock_location_customers")
+        picking = self.env["stock.picking"].create(
+            {
+                "partner_id": self.customer.id,
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "location_id": stock.id,
+                "location_dest_id": customers.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "SCI Widget",
+                            "product_id": self.product_a.id,
+                            "product_uom_qty": 2,
+                            "product_uom": (uom or self.uom_unit).id,
+                            "location_id": stock.id,
+                            "location_dest_id": customers.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        self._deliver(picking, {self.product_a: 2})
+        return picking
+
     def _foreign_currency(self, rate=0.5):
         """Another currency, at `rate` per company currency from 1 Nov 2026."""
         currency = self.env["res.currency"].search(
@@ -639,30 +668,7 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
             self._wizard_form(self._new_invoice()).save().action_confirm()
 
     def test_dozens_invoiced_in_units(self):
-        stock = self.warehouse.lot_stock_id
-        customers = self.env.ref("stock.stock_location_customers")
-        picking = self.env["stock.picking"].create(
-            {
-                "partner_id": self.customer.id,
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "location_id": stock.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "SCI Widget",
-                            "product_id": self.product_a.id,
-                            "product_uom_qty": 2,
-                            "product_uom": self.uom_dozen.id,
-                            "location_id": stock.id,
-                            "location_dest_id": customers.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        self._deliver(picking, {self.product_a: 2})
+        picking = self._picking_without_order(self.uom_dozen)
         move = picking.move_ids
         self.assertEqual(move.sci_qty_to_invoice, 2.0)
         invoice = self._invoice_shipments([(picking, self.product_a, 2.0)], post=False)

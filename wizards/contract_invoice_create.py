@@ -344,34 +344,8 @@ class ContractInvoiceCreate(models.TransientModel):
         if not dry_run:
             lines = [line for line in lines if line["contract_id"] not in failed_ids]
         lines += [
-            {
-                "contract_id": contract.id,
-                "currency_id": contract.currency_id.id,
-                "status": "skipped",
-                "reason": reason,
-            }
-            for contract, reason in result.skipped
-        ]
-        lines += [
-            {
-                "contract_id": contract.id,
-                "currency_id": contract.currency_id.id,
-                "status": "failed",
-                "reason": reason,
-            }
-            for contract, reason in result.failures
-        ]
-        lines += [
-            {
-                "contract_id": gap["contract"].id,
-                "contract_line_id": gap["line"].id,
-                "period_start": gap["period_start"],
-                "period_end": gap["period_end"],
-                "currency_id": gap["contract"].currency_id.id,
-                "status": "gap",
-                "reason": gap["reason"],
-            }
-            for gap in result.gaps
+            dict(values, currency_id=contract.currency_id.id)
+            for contract, values in result.problem_values()
         ]
         self.write(
             {
