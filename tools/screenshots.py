@@ -13,11 +13,17 @@ Protocol, opens each screen, waits until the web client is idle and saves a
 PNG. It prepares what the screens need through JSON-RPC: a draft invoice for
 Get Shipment Lines, and a Create Contract Invoices run that creates and posts
 the invoices of the contracts due, for the run's form and the service ledger
-(once: a second run reuses them).
+(once: a second run reuses them); for the contract money rules, the price
+update terms of some demo contracts and a Preview of Update Contract Prices,
+and a yearly prepaid contract, invoiced, posted and shrunk (a line's End Date
+set), with its draft credit memo.
+
+    .venv/bin/python tools/screenshots.py --only money  # those screens only
 """
 
 import argparse
 import base64
+import datetime
 import json
 import os
 import shutil
@@ -197,7 +203,7 @@ def click(selector):
     return f"document.querySelector({json.dumps(selector)}).click()"
 
 
-# Screens: (file name, prepare(odoo) -> path to open, steps). A step is
+# Screens: (file name, prepare(odoo) -> path to open or action to run, steps). A step is
 # (JavaScript to run or None, selector to wait for). In this order: the
 # preview of Create Contract Invoices, the Shipments to Invoice worklist and
 # Get Shipment Lines come before the run that invoices the contracts due (the
@@ -266,6 +272,159 @@ def posted_ledger(odoo):
     return CONTRACTS
 
 
+# Contract money rules: price updates and credit memos.
+PRICE_UPDATE_TERMS = {
+    # Locked: updated.
+    "contract_demo_acme_maintenance": {
+        "sci_price_increase_text": "Prices are updated by 5% from this "
+        "month, as announced in our letter of last month.",
+    },
+    "contract_demo_bluewater_hosting": {},
+    # Open, and a quote: skipped, with their reasons.
+    "contract_demo_acme_support": {},
+    "contract_demo_northwind_support": {},
+}
+CREDIT_MEMO_CODE = "SC-SHOTS-CM"
+
+
+def today():
+    return datetime.date.today()
+
+
+def price_update_terms(odoo):
+    """A yearly price update due this month on some demo contracts."""
+    next_date = today().replace(day=1).isoformat()
+    for name, values in PRICE_UPDATE_TERMS.items():
+        contract = odoo.ref(f"{SCI}.{name}")
+        odoo.rpc(
+            "contract.contract",
+            "write",
+            [contract],
+            dict(
+                values,
+                sci_price_update_period=12,
+                sci_next_price_update_date=next_date,
+            ),
+        )
+
+
+def price_update_fields(odoo):
+    price_update_terms(odoo)
+    return contract_form(odoo)
+
+
+def price_update_preview(odoo):
+    """Update Contract Prices by 5%, previewed: the action that shows it."""
+    price_update_terms(odoo)
+    wizard = odoo.rpc(
+        "contract.price.update",
+        "create",
+        {"update_to_date": today().isoformat(), "percent": 5.0},
+    )
+    return odoo.rpc("contract.price.update", "action_preview", [wizard])
+
+
+def shrunk_contract(odoo):
+    """A yearly prepaid service contract (created once) that started some
+    months ago, invoiced for its first year and posted, Open, its hosting line
+    ending at the end of this month: a credit memo is due."""
+    ids = odoo.rpc(
+        "contract.contract", "search", [("code", "=", CREDIT_MEMO_CODE)], limit=1
+    )
+    if ids:
+        return ids[0]
+    months = today().year * 12 + today().month - 1 - 6  # 6 months ago
+    start = datetime.date(months // 12, months % 12 + 1, 1)
+    # The last day of this month.
+    end = (today().replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    end -= datetime.timedelta(days=1)
+    line = {
+        "date_start": start.isoformat(),
+        "recurring_rule_type": "yearly",
+        "recurring_interval": 1,
+        "recurring_invoicing_type": "pre-paid",
+        "quantity": 1,
+    }
+    contract = odoo.rpc(
+        "contract.contract",
+        "create",
+        {
+            "name": "Bluewater - Annual Maintenance and Hosting",
+            "code": CREDIT_MEMO_CODE,
+            "contract_type": "sale",
+            "is_service_contract": True,
+            "partner_id": odoo.ref(f"{SCI}.partner_demo_bluewater"),
+            "recurring_rule_type": "yearly",
+            "recurring_interval": 1,
+            "recurring_invoicing_type": "pre-paid",
+            "date_start": start.isoformat(),
+            "contract_line_ids": [
+                [
+                    0,
+                    0,
+                    dict(
+                        line,
+                        product_id=odoo.ref(f"{SCI}.product_demo_maintenance"),
+                        name="Annual Maintenance - harbour office",
+                        price_unit=2400.0,
+                    ),
+                ],
+                [
+                    0,
+                    0,
+                    dict(
+                        line,
+                        product_id=odoo.ref(f"{SCI}.product_demo_hosting"),
+                        name="Hosting - harbour webcam portal",
+                        price_unit=1200.0,
+                    ),
+                ],
+            ],
+        },
+    )
+    odoo.rpc("contract.contract", "action_sign", [contract])
+    action = odoo.rpc("contract.contract", "action_create_service_invoice", [contract])
+    odoo.rpc("account.move", "action_post", [action["res_id"]])
+    odoo.rpc("contract.contract", "action_open_changes", [contract])
+    hosting = odoo.rpc(
+        "contract.line",
+        "search",
+        [("contract_id", "=", contract), ("name", "like", "Hosting")],
+    )
+    odoo.rpc("contract.line", "write", hosting, {"date_end": end.isoformat()})
+    return contract
+
+
+def draft_credit_memos(odoo, contract):
+    name = odoo.rpc("contract.contract", "read", [contract], ["name"])[0]["name"]
+    domain = [
+        ("move_type", "=", "out_refund"),
+        ("state", "=", "draft"),
+        ("invoice_origin", "=", name),
+    ]
+    return odoo.rpc("account.move", "search", domain, order="id desc")
+
+
+def credit_memo_contract(odoo):
+    """The shrunk contract, its credit memo due: the draft one of an earlier
+    run of this script is deleted."""
+    contract = shrunk_contract(odoo)
+    drafts = draft_credit_memos(odoo, contract)
+    if drafts:
+        odoo.rpc("account.move", "unlink", drafts)
+    return f"{CONTRACTS}/{contract}"
+
+
+def credit_memo(odoo):
+    """The draft credit memo of the shrunk contract (created once)."""
+    contract = shrunk_contract(odoo)
+    ids = draft_credit_memos(odoo, contract)[:1]
+    if not ids:
+        action = odoo.rpc("contract.contract", "action_create_credit_memo", [contract])
+        ids = [action["res_id"]]
+    return f"/odoo/action-account.action_move_out_refund_type/{ids[0]}"
+
+
 def do_action(xmlid, context=None):
     """Opens an action in the web client, as a menu would."""
     options = json.dumps({"additionalContext": context or {}, "clearBreadcrumbs": True})
@@ -283,6 +442,7 @@ def click_all(selector):
 
 
 MODAL = ".modal .o_form_view"
+MOVE_LINES = ".o_form_view .o_field_widget[name=invoice_line_ids]"
 SHOTS = [
     (
         "contract_form",
@@ -398,7 +558,67 @@ SHOTS = [
             ),
         ],
     ),
+    (
+        "contract_price_update_fields",
+        price_update_fields,
+        [
+            (None, ".o_form_view .o_field_widget[name=next_period_date_start]"),
+            (
+                click(".o_form_view .o_notebook .nav-link[name=info]"),
+                ".o_form_view .o_field_widget[name=sci_next_price_update_date]",
+            ),
+            (
+                "document.querySelector('.o_form_view .o_notebook')"
+                ".scrollIntoView({block: 'end'})",
+                ".o_form_view .o_field_widget[name=sci_next_price_update_date]",
+            ),
+        ],
+    ),
+    (
+        "update_contract_prices",
+        price_update_preview,
+        [(None, f"{MODAL} .o_field_widget[name=line_ids] .o_data_row")],
+    ),
+    (
+        "contract_credit_memo",
+        credit_memo_contract,
+        [
+            (None, ".o_form_view button[name=action_create_credit_memo]"),
+            (None, ".o_form_view .o_field_widget[name=sci_automatic_credit_memos]"),
+        ],
+    ),
+    (
+        "credit_memo",
+        credit_memo,
+        [
+            (None, f"{MOVE_LINES} .o_data_row"),
+            # The whole label ("Credit for ... (x of y days of INV/...)").
+            (
+                f"document.querySelectorAll({json.dumps(MOVE_LINES + ' textarea')})"
+                ".forEach((el) => { el.style.height = el.scrollHeight + 'px'; })",
+                f"{MOVE_LINES} .o_data_row",
+            ),
+        ],
+    ),
 ]
+# --only money: the screens of docs/contract_money_rules.md.
+GROUPS = {
+    "money": {
+        "contract_price_update_fields",
+        "update_contract_prices",
+        "contract_credit_memo",
+        "credit_memo",
+    },
+}
+
+
+def run_action(action):
+    """Runs an action returned by a method (a wizard's dialog)."""
+    action = dict(action, views=[[False, action.get("view_mode", "form")]])
+    return (
+        "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
+        f"{json.dumps(action)})"
+    )
 
 
 def main():
@@ -409,8 +629,15 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", default="static/description")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
-    parser.add_argument("--only", nargs="*", help="names of the screens to take")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="names of the screens to take, or of a group of them (money)",
+    )
     args = parser.parse_args()
+    only = set()
+    for name in args.only or ():
+        only |= GROUPS.get(name, {name})
 
     odoo = Odoo(args.url, args.db, args.login, args.password)
     os.makedirs(args.out, exist_ok=True)
@@ -424,9 +651,15 @@ def main():
             httpOnly=True,
         )
         for name, prepare, steps in SHOTS:
-            if args.only and name not in args.only:
+            if only and name not in only:
                 continue
-            browser.navigate(odoo.url + prepare(odoo))
+            target = prepare(odoo)
+            if isinstance(target, dict):  # an action: opened from the contracts
+                browser.navigate(odoo.url + CONTRACTS)
+                browser.wait_for(".o_list_view .o_data_row")
+                browser.evaluate(run_action(target))
+            else:
+                browser.navigate(odoo.url + target)
             for script, selector in steps:
                 if script:
                     browser.evaluate(script)
