@@ -275,6 +275,8 @@ class ContractLine(models.Model):
             set(vals) & LOCKED_LINE_FIELDS
         ):
             self.contract_id._sci_check_locked({"contract_line_ids"})
+        if "date_end" in vals:
+            self._sci_check_extension(vals["date_end"])
         shrunk = self._sci_shrink_values(vals)
         res = super(ContractLine, self - shrunk).write(vals)
         if shrunk:
@@ -545,6 +547,28 @@ class ContractLine(models.Model):
             and line.last_date_invoiced
             and line.last_date_invoiced > date_end
         )
+
+    def _sci_check_extension(self, date_end):
+        """A line whose invoiced days after its End Date still wait for
+        their credit memo cannot be extended (nor its End Date cleared): the
+        next run would invoice those days again, and the credit memo would no
+        longer find them."""
+        new_end = fields.Date.to_date(date_end) if date_end else None
+        for line in self.filtered(
+            lambda line: line.date_end
+            and (not new_end or new_end > line.date_end)
+            and line.contract_id._sci_service_contracts()
+        ):
+            if line._sci_credit_memo_candidates():
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s, line %(line)s: the days invoiced "
+                        "after its End Date are not credited yet. Click Create "
+                        "Credit Memo first, then extend the line.",
+                        contract=line.contract_id.display_name,
+                        line=line.name,
+                    )
+                )
 
     def _sci_credit_memo_candidates(self):
         """What a credit memo of these lines would credit: every period of a

@@ -4,7 +4,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import ServiceContractCommon
@@ -334,6 +334,13 @@ class TestContractMoneyRules(ServiceContractCommon):
         self._remove_line(contract, "2026-04-15")
         self.assertFalse(self._credit_memos(contract))
         self.assertTrue(contract.sci_credit_memo_due)
+        # Extended again before its credit memo: refused, the days after the
+        # End Date would be invoiced twice.
+        line = contract.contract_line_ids
+        for date_end in ("2026-12-31", False):
+            with self.assertRaisesRegex(UserError, "not credited yet"):
+                line.date_end = date_end
+        self.assertEqual(line.date_end, date(2026, 4, 15))
         action = contract.action_create_credit_memo()
         memo = self.env["account.move"].browse(action["res_id"])
         # 16-30 April: 15/30 x 100.00 = 50.00; May in full
@@ -343,6 +350,9 @@ class TestContractMoneyRules(ServiceContractCommon):
         )
         self.assertEqual(memo.amount_untaxed, 150.0)
         self.assertFalse(contract.sci_credit_memo_due)
+        # Credited: the line may be extended again.
+        line.date_end = "2026-12-31"
+        self.assertEqual(line.date_end, date(2026, 12, 31))
 
     def test_credit_memo_in_arrears_nothing_to_credit(self):
         contract = self._create_contract(
