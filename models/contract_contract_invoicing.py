@@ -95,9 +95,9 @@ class ContractContract(models.Model):
         if create_type == "invoice" and not trusted_option(
             self.env, "sci_oca_rules_only"
         ):
-            self.env["service.contract.invoicing"].with_context(
-                sci_skip_oca_cron=Trusted()
-            )._cron_create_invoices()
+            self.env["service.contract.invoicing"]._cron_create_invoices(
+                invoice_oca_contracts=False
+            )
         return super(
             ContractContract, self.with_context(sci_oca_rules_only=Trusted())
         )._cron_recurring_create(date_ref, create_type)

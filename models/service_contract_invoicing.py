@@ -25,7 +25,7 @@ from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, config, format_date
 
-from .trusted_context import Trusted, trusted_option
+from .trusted_context import Trusted
 
 _logger = logging.getLogger(__name__)
 
@@ -187,18 +187,13 @@ class ServiceContractInvoicing(models.AbstractModel):
             )
         contracts._sci_check_invoicing_user()
         result = InvoicingResult(moves=self.env["account.move"])
-        engine = (
-            self.with_context(sci_invoicing_run_id=Trusted(invoicing_run.id))
-            if invoicing_run and not dry_run
-            else self
-        )
         started = time.monotonic()
         batches = self._split_batches(contracts, combine)
         done = 0
         for batch in batches:
             if time_budget and time.monotonic() - started > time_budget:
                 break
-            batch_result = engine._run_batch(
+            batch_result = self._run_batch(
                 batch,
                 posting_date,
                 invoice_to_date,
@@ -206,6 +201,7 @@ class ServiceContractInvoicing(models.AbstractModel):
                 post,
                 dry_run,
                 include_gaps=include_gaps,
+                invoicing_run=invoicing_run,
             )
             if invoicing_run and not dry_run:
                 invoicing_run._record_batch(batch_result)
@@ -274,10 +270,11 @@ class ServiceContractInvoicing(models.AbstractModel):
         ]
 
     @api.model
-    def _cron_create_invoices(self, limit=None):
+    def _cron_create_invoices(self, limit=None, invoice_oca_contracts=True):
         """Scheduled action: invoice every due service contract, dated today,
-        up to today plus the lead time set in the settings; then the other
-        contracts with OCA's own invoicing."""
+        up to today plus the lead time set in the settings; then, with
+        ``invoice_oca_contracts``, the other contracts with OCA's own
+        invoicing."""
         today = fields.Date.context_today(self)
         lead_days = int(
             self.env["ir.config_parameter"]
@@ -317,7 +314,7 @@ class ServiceContractInvoicing(models.AbstractModel):
             invoicing_run.skipped_count,
             invoicing_run.failed_count,
         )
-        if not trusted_option(self.env, "sci_skip_oca_cron"):
+        if invoice_oca_contracts:
             # The only active scheduled action: contracts that keep OCA's
             # rules are invoiced by OCA's own code, as OCA's cron did.
             self.env["contract.contract"]._sci_cron_invoice_oca_contracts()
@@ -401,7 +398,10 @@ class ServiceContractInvoicing(models.AbstractModel):
         post,
         dry_run,
         include_gaps=False,
+        invoicing_run=None,
     ):
+        """One batch of ``run`` (see its parameters); the invoices created
+        are marked with ``invoicing_run``."""
         result = InvoicingResult(moves=self.env["account.move"])
         if dry_run:
             locked, changed = contracts, contracts.browse()
@@ -490,7 +490,9 @@ class ServiceContractInvoicing(models.AbstractModel):
                 result.failures += [(plan["contract"], error.args[0]) for plan in group]
                 continue
             groups.append(group)
-        moves, failed = self._create_moves(groups, vals_list)
+        moves, failed = self._create_moves(
+            groups, vals_list, invoicing_run=invoicing_run
+        )
         result.moves |= moves
         invoiced = []
         for index, group in enumerate(groups):
@@ -710,7 +712,7 @@ class ServiceContractInvoicing(models.AbstractModel):
 
     # === Writes ===
 
-    def _create_moves(self, groups, vals_list):
+    def _create_moves(self, groups, vals_list, invoicing_run=None):
         """Create all invoices at once; when that fails, one by one, so a
         failing contract keeps the others' invoices. A PostgreSQL concurrency
         error is no contract's fault: it is raised, for Odoo (request) or
@@ -723,10 +725,9 @@ class ServiceContractInvoicing(models.AbstractModel):
             mail_create_nosubscribe=True,
             mail_notrack=True,
         )
-        run_id = trusted_option(self.env, "sci_invoicing_run_id")
-        if run_id:
+        if invoicing_run:
             for vals in vals_list:
-                vals["sci_invoicing_run_id"] = run_id
+                vals["sci_invoicing_run_id"] = invoicing_run.id
         try:
             with self.env.cr.savepoint():
                 return Move.create(vals_list), {}
