@@ -554,21 +554,24 @@ class ContractLine(models.Model):
         next run would invoice those days again, and the credit memo would no
         longer find them."""
         new_end = fields.Date.to_date(date_end) if date_end else None
-        for line in self.filtered(
+        extended = self.filtered(
             lambda line: line.date_end
             and (not new_end or new_end > line.date_end)
             and line.contract_id._sci_service_contracts()
-        ):
-            if line._sci_credit_memo_candidates():
-                raise UserError(
-                    self.env._(
-                        "Contract %(contract)s, line %(line)s: the days invoiced "
-                        "after its End Date are not credited yet. Click Create "
-                        "Credit Memo first, then extend the line.",
-                        contract=line.contract_id.display_name,
-                        line=line.name,
-                    )
+        )
+        # One search for all the lines, not one per line.
+        candidates = extended._sci_credit_memo_candidates()
+        if candidates:
+            line = candidates[0][0]
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s, line %(line)s: the days invoiced "
+                    "after its End Date are not credited yet. Click Create "
+                    "Credit Memo first, then extend the line.",
+                    contract=line.contract_id.display_name,
+                    line=line.name,
                 )
+            )
 
     def _sci_credit_memo_candidates(self):
         """What a credit memo of these lines would credit: every period of a

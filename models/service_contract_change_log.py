@@ -16,10 +16,11 @@ from contextvars import ContextVar
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# Set only while the addon's own logging creates rows (_sci_log). A context
-# variable of this process, not an Odoo context key: a JSON-RPC client can set
-# any context key, it cannot set this.
-_LOGGING = ContextVar("sci_change_log_writing", default=False)
+from .trusted_context import Trusted, trusted_option
+
+# The option of the addon's own logging (_sci_log), as the ledger's: a
+# Trusted value, which no JSON-RPC client can make.
+LOG_WRITE_KEY = "sci_change_log_write"
 # (model, id) of the records whose write is being logged: the writes an
 # inverse or an override makes inside it (Unit Price -> Specific Price,
 # Invoice Period -> recurrence) are part of the change already logged.
@@ -35,16 +36,6 @@ CHANGE_KINDS = [
     ("lock", "Locked"),
     ("cancel", "Cancelled"),
 ]
-
-
-@contextmanager
-def logging_rows():
-    """Let the addon's own code create change log rows inside this block."""
-    token = _LOGGING.set(True)
-    try:
-        yield
-    finally:
-        _LOGGING.reset(token)
 
 
 def is_logged_field(field):
@@ -146,7 +137,7 @@ class ServiceContractChangeLog(models.Model):
     def _sci_check_logging(self):
         """Rows are only written by the addon's logging, and never changed
         nor deleted: not by hand, not by an administrator, not by RPC."""
-        if not _LOGGING.get():
+        if not trusted_option(self.env, LOG_WRITE_KEY):
             raise UserError(
                 self.env._(
                     "The contract change log is written when service contracts "
@@ -164,10 +155,9 @@ class ServiceContractChangeLog(models.Model):
         for vals in vals_list:
             vals.setdefault("change_date", now)
             vals.setdefault("user_id", user.id)
-        with logging_rows():
-            # The log writes itself whoever changes the contract: users have
-            # read access only (and the ACL refuses them create).
-            return self.sudo().create(vals_list)
+        # The log writes itself whoever changes the contract: users have read
+        # access only (and the ACL refuses them create).
+        return self.sudo().with_context(**{LOG_WRITE_KEY: Trusted()}).create(vals_list)
 
     @api.model
     def _sci_value_text(self, record, field_name):
