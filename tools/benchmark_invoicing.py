@@ -39,8 +39,6 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
-from odoo.addons.service_contract_invoicing.models.trusted_context import Trusted
-
 ADDON = "service_contract_invoicing"
 
 
@@ -132,7 +130,13 @@ def run_engine(db_name, engine, post=False):
         today = fields.Date.context_today(env["res.partner"])
         if engine == "oca":
             # OCA's cron invoices service contracts through the engine: to
-            # time OCA's own code, the same contracts keep OCA's rules.
+            # time OCA's own code, the same contracts keep OCA's rules. (The
+            # addon's modules import once the registry has set the addons
+            # path.)
+            from odoo.addons.service_contract_invoicing.models.trusted_context import (  # noqa: E501
+                Trusted,
+            )
+
             env["contract.contract"].search(
                 [("name", "=like", "Benchmark %")]
             ).with_context(
