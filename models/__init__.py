@@ -15,6 +15,7 @@ from . import contract_invoice_period_help
 from . import res_config_settings
 from . import sale_order_line
 from . import service_contract_invoicing
+from . import service_contract_invoicing_summary
 from . import service_ledger_entry
 from . import service_shipment_to_invoice
 from . import stock_lot

@@ -8,6 +8,19 @@ from odoo.tools import SQL
 from .trusted_context import Trusted
 
 
+def split_amount(total, weights, currency):
+    """``total`` split in proportion of ``weights``, each part rounded to
+    ``currency``, the difference on the last part: the parts add up to
+    ``total`` exactly. Equal parts when every weight is zero."""
+    if not weights:
+        return []
+    weight_total = sum(weights)
+    if not weight_total:
+        weights, weight_total = [1.0] * len(weights), float(len(weights))
+    parts = [currency.round(total * weight / weight_total) for weight in weights[:-1]]
+    return parts + [currency.round(total - sum(parts))]
+
+
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
@@ -56,6 +69,33 @@ class AccountMoveLine(models.Model):
     )
     sci_credit_period_end = fields.Date(string="Credited To", readonly=True, copy=False)
 
+    # Contract Lines on Invoice unticked: a note line per contract line and
+    # period under the line that carries the contract's amount. It keeps the
+    # contract line's period (invoiced once, given back on cancel) and its
+    # figures, for the service ledger's per-line entries.
+    sci_is_contract_detail = fields.Boolean(
+        string="Contract Line Detail",
+        readonly=True,
+        help="A note listing a contract line under the invoice line that "
+        "carries the contract's amount (Contract Lines on Invoice unticked).",
+    )
+    sci_detail_quantity = fields.Float(
+        string="Detail Quantity", digits="Product Unit of Measure", readonly=True
+    )
+    sci_detail_price_unit = fields.Float(
+        string="Detail Unit Price", digits="Product Price", readonly=True
+    )
+    sci_detail_discount = fields.Float(
+        string="Detail Discount (%)", digits="Discount", readonly=True
+    )
+    sci_detail_amount = fields.Monetary(
+        string="Detail Amount",
+        currency_field="currency_id",
+        readonly=True,
+        help="The contract line's amount for the period, before taxes: its "
+        "share of the line above.",
+    )
+
     def init(self):
         res = super().init()
         # A period of a contract line is invoiced at most once: enforced by
@@ -90,6 +130,57 @@ class AccountMoveLine(models.Model):
         values["sci_stock_move_ids"] = [(6, None, self.sci_stock_move_ids.ids)]
         values["sci_is_delivered_service"] = self.sci_is_delivered_service
         return res
+
+    def _sci_detail_summaries(self):
+        """{contract detail note of ``self``: the product line above it}: the
+        line whose amount it is part of, as the customer reads the invoice
+        (the nearest product line before it, by sequence)."""
+        summaries = {}
+        for move in self.move_id:
+            summary = self.browse()
+            for line in move.invoice_line_ids.sorted(lambda ln: (ln.sequence, ln.id)):
+                if line.display_type == "product":
+                    summary = line
+                elif line.sci_is_contract_detail and summary:
+                    summaries[line] = summary
+        return {line: summaries[line] for line in self if line in summaries}
+
+    def _sci_detail_amounts(self):
+        """{contract detail note of ``self``: (subtotal, balance)}: the
+        subtotal and balance of the line above it, split between its notes in
+        proportion of their amounts, the cents left on the last note: the
+        notes of a line add up to it exactly. A note without a line above
+        gets its own amount, converted at the invoice's rate."""
+        summaries = self.move_id.invoice_line_ids._sci_detail_summaries()
+        notes_of = defaultdict(list)
+        for note, summary in summaries.items():
+            notes_of[summary].append(note)
+        result = {}
+        for summary, notes in notes_of.items():
+            subtotals = split_amount(
+                summary.price_subtotal,
+                [n.sci_detail_amount for n in notes],
+                summary.currency_id,
+            )
+            balances = split_amount(
+                summary.balance,
+                [n.sci_detail_amount for n in notes],
+                summary.company_currency_id,
+            )
+            for note, subtotal, balance in zip(notes, subtotals, balances, strict=True):
+                result[note] = (subtotal, balance)
+        for note in self.filtered("sci_is_contract_detail"):
+            if note not in summaries:
+                move = note.move_id
+                sign = -1 if move.move_type == "out_invoice" else 1
+                balance = note.currency_id._convert(
+                    note.sci_detail_amount,
+                    note.company_currency_id,
+                    note.company_id,
+                    move.invoice_date or move.date,
+                )
+                result[note] = (note.sci_detail_amount, sign * balance)
+        return {line: result[line] for line in self if line in result}
 
     def _sci_is_shipment_line(self):
         """Whether the line invoices a shipment or a delivered service (Get
@@ -166,7 +257,7 @@ class AccountMoveLine(models.Model):
         moves = []
         for copy in copies.filtered(
             lambda line: line.contract_line_id and not line.sci_period_start
-        ).sorted(lambda line: (line.sequence, line.id)):
+        ).sorted(lambda ln: (ln.sequence, ln.id)):
             candidates = sources.get((copy.contract_line_id, copy.name))
             if candidates:
                 source = candidates.pop(0)

@@ -64,6 +64,7 @@ LOCKED_CONTRACT_FIELDS = {
     "company_id",
     "fiscal_position_id",
     "cash_rounding_id",
+    "sci_contract_lines_on_invoice",
     "contract_line_ids",
     "contract_line_fixed_ids",
 }
@@ -154,6 +155,15 @@ class ContractContract(models.Model):
         "with other combinable contracts of the same invoice address, "
         "currency, company, journal, payment terms, fiscal position and cash "
         "rounding method.",
+    )
+    sci_contract_lines_on_invoice = fields.Boolean(
+        string="Contract Lines on Invoice",
+        default=True,
+        tracking=True,
+        help="Ticked: the invoice has one line per contract line and period. "
+        "Unticked: one line per period with the contract's amount (one per "
+        "tax combination), followed by the contract lines as notes; the "
+        "service ledger keeps the amount of each contract line either way.",
     )
     cash_rounding_id = fields.Many2one(
         comodel_name="account.cash.rounding",

@@ -3,7 +3,7 @@
 # Service contracts: deferral of prepaid revenue (settings, schedule).
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ContractContract(models.Model):
@@ -40,6 +40,23 @@ class ContractContract(models.Model):
             contract.company_id._sci_check_deferred_revenue_account(
                 contract.sci_deferred_revenue_account_id
             )
+
+    @api.constrains("sci_defer_revenue", "sci_contract_lines_on_invoice")
+    def _check_sci_deferral_shows_lines(self):
+        # The deferral schedule is kept per invoice line of a contract line:
+        # an invoice summing the contract's lines has none to schedule.
+        for contract in self:
+            if contract._sci_defers_revenue() and not (
+                contract.sci_contract_lines_on_invoice
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s defers its prepaid revenue: its "
+                        "invoices show its contract lines. Tick Contract Lines "
+                        "on Invoice, or untick Defer Prepaid Revenue.",
+                        contract=contract.display_name,
+                    )
+                )
 
     def action_view_sci_revenue_schedule(self):
         self.ensure_one()

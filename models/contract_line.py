@@ -590,7 +590,9 @@ class ContractLine(models.Model):
                 ("contract_line_id", "in", lines.ids),
                 ("move_id.move_type", "=", "out_invoice"),
                 ("parent_state", "=", "posted"),
+                "|",
                 ("display_type", "=", "product"),
+                ("sci_is_contract_detail", "=", True),
                 ("sci_period_start", "!=", False),
                 ("sci_period_end", "!=", False),
             ],
@@ -623,7 +625,11 @@ class ContractLine(models.Model):
         credited from 1 May to 31 December is 1,200.00 x 245/365 = 805.48."""
         days = (end - start).days + 1
         period_days = (origin.sci_period_end - origin.sci_period_start).days + 1
-        return origin.currency_id.round(origin.price_subtotal * days / period_days)
+        if origin.sci_is_contract_detail:
+            invoiced = origin._sci_detail_amounts()[origin][0]
+        else:
+            invoiced = origin.price_subtotal
+        return origin.currency_id.round(invoiced * days / period_days)
 
     def _sci_prepare_credit_memo_line_values(self, origin, start, end):
         """Values of the credit memo line crediting start..end of invoice line
@@ -642,16 +648,21 @@ class ContractLine(models.Model):
             period_days=(origin.sci_period_end - origin.sci_period_start).days + 1,
             invoice=origin.move_id.name,
         )
+        # A contract line listed as a note is credited on the account and
+        # taxes of the line above it, which carries its amount.
+        booked = origin
+        if origin.sci_is_contract_detail:
+            booked = origin._sci_detail_summaries().get(origin, origin)
         return {
-            "product_id": origin.product_id.id,
+            "product_id": (origin.product_id or self.product_id).id,
             "name": f"{self.name}\n{label}" if self.name else label,
-            "product_uom_id": origin.product_uom_id.id,
+            "product_uom_id": (origin.product_uom_id or self.uom_id).id,
             "quantity": 1.0,
             "price_unit": amount,
             "discount": 0.0,
-            "tax_ids": [Command.set(origin.tax_ids.ids)],
-            "account_id": origin.account_id.id,
-            "analytic_distribution": origin.analytic_distribution,
+            "tax_ids": [Command.set(booked.tax_ids.ids)],
+            "account_id": booked.account_id.id,
+            "analytic_distribution": booked.analytic_distribution,
             "contract_line_id": self.id,
             "sci_credited_line_id": origin.id,
             "sci_credit_period_start": start,

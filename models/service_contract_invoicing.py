@@ -666,8 +666,14 @@ class ServiceContractInvoicing(models.AbstractModel):
             )
         lines_vals = []
         for plan in group:
-            lines_vals.append(self._prepare_section_values(plan["contract"]))
-            lines_vals += self._prepare_contract_lines_values(plan)
+            contract = plan["contract"]
+            lines_vals.append(self._prepare_section_values(contract))
+            contract_vals = self._prepare_contract_lines_values(plan)
+            if not contract._sci_shows_contract_lines():
+                contract_vals = self._summarize_contract_lines_values(
+                    contract, contract_vals, vals
+                )
+            lines_vals += contract_vals
         # The invoice shows its lines by sequence: numbered in the order built
         # here (contract by contract, each in its own order), since the
         # contract lines' own sequences repeat across combined contracts.

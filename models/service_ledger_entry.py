@@ -413,16 +413,20 @@ class ServiceLedgerEntry(models.Model):
     # === Postings ===
 
     @api.model
-    def _sci_prepare_invoice_line_values(self, line, origin=None):
+    def _sci_prepare_invoice_line_values(self, line, origin=None, detail=None):
         """Values of the entry of a posted customer invoice or credit note
-        line; ``origin`` is the invoice entry a credit note line credits."""
+        line; ``origin`` is the invoice entry a credit note line credits.
+        ``detail`` is the (subtotal, balance) of a contract line's note under
+        the line carrying its contract's amount (Contract Lines on
+        Invoice unticked), which the entry records with the contract line's
+        own figures."""
         origin = origin or self.browse()
         move = line.move_id
         sign = -1 if move.move_type == "out_refund" else 1
         moves = line.sci_stock_move_ids.sorted(lambda m: (m.date, m.id))
         contract_line = line.contract_line_id
         contract = contract_line.contract_id or moves.picking_id.contract_id[:1]
-        return {
+        vals = {
             "date": move.date,
             "entry_type": "sale",
             "event": "credit_note" if sign < 0 else "post",
@@ -456,6 +460,18 @@ class ServiceLedgerEntry(models.Model):
             "company_id": move.company_id.id,
             "reversed_entry_id": origin.id,
         }
+        if detail is not None:
+            subtotal, balance = detail
+            vals.update(
+                product_id=contract_line.product_id.id,
+                uom_id=contract_line.uom_id.id,
+                quantity=sign * line.sci_detail_quantity,
+                price_unit=line.sci_detail_price_unit,
+                discount=line.sci_detail_discount,
+                amount_currency=sign * subtotal,
+                amount=-balance,
+            )
+        return vals
 
     @api.model
     def _sci_origin_key(self, product, contract_line, stock_moves):
@@ -469,7 +485,7 @@ class ServiceLedgerEntry(models.Model):
         product, contract line and shipment moves (in order: several lines
         with the same key credit several entries)."""
         lines = invoices.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product"
+            lambda line: (line.display_type == "product" or line.sci_is_contract_detail)
             and (
                 line.contract_line_id.contract_id._sci_service_contracts()
                 or line._sci_is_shipment_line()
@@ -477,6 +493,7 @@ class ServiceLedgerEntry(models.Model):
         )
         if not lines:
             return self.browse()
+        details = lines.filtered("sci_is_contract_detail")._sci_detail_amounts()
         # Whoever posts the credit note links it to the invoice's entries,
         # even without the right to read the ledger.
         originals = self.sudo().search(
@@ -502,11 +519,17 @@ class ServiceLedgerEntry(models.Model):
             reversed_invoice = line.move_id.reversed_entry_id
             if line.move_id.move_type == "out_refund" and reversed_invoice:
                 key = (reversed_invoice.id,) + self._sci_origin_key(
-                    line.product_id, line.contract_line_id, line.sci_stock_move_ids
+                    line.product_id
+                    if line.display_type == "product"
+                    else line.contract_line_id.product_id,
+                    line.contract_line_id,
+                    line.sci_stock_move_ids,
                 )
                 if candidates[key]:
                     origin = candidates[key].pop(0)
-            vals_list.append(self._sci_prepare_invoice_line_values(line, origin))
+            vals_list.append(
+                self._sci_prepare_invoice_line_values(line, origin, details.get(line))
+            )
         return self._sci_create(vals_list)
 
     @api.model

@@ -30,3 +30,4 @@ from . import test_entry_points_commit
 from . import test_first_hour
 from . import test_big_database
 from . import test_contract_period
+from . import test_contract_lines_on_invoice

@@ -1,0 +1,251 @@
+# Copyright 2026 Service Contract Invoicing contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import ServiceContractCommon
+
+
+@tagged("post_install", "-at_install")
+class TestContractLinesOnInvoice(ServiceContractCommon):
+    """Business Central's Contract Lines on Invoice: unticked, the invoice has
+    one line per period and tax combination with the contract's amount, the
+    contract lines below it as notes; the service ledger keeps each contract
+    line's amount."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._cancel_other_contracts()
+        cls.support = cls._create_product(
+            name="Support Hours",
+            type="service",
+            taxes_id=[Command.set(cls.tax_sale_a.ids)],
+        )
+        cls.hosting = cls._create_product(
+            name="Hosting",
+            type="service",
+            taxes_id=[Command.set(cls.tax_sale_b.ids)],
+        )
+
+    def _three_lines(self, **values):
+        """Maintenance 2 x 50.00 and Support 30.00 - 10% (tax A), Hosting
+        40.00 (tax B): 127.00 + 40.00 a month."""
+        return self._create_contract(
+            lines=[
+                {"product_id": self.service.id, "price_unit": 50.0, "quantity": 2.0},
+                {
+                    "product_id": self.support.id,
+                    "name": "Support",
+                    "price_unit": 30.0,
+                    "discount": 10.0,
+                    "uom_id": self.support.uom_id.id,
+                },
+                {
+                    "product_id": self.hosting.id,
+                    "name": "Hosting",
+                    "price_unit": 40.0,
+                    "uom_id": self.hosting.uom_id.id,
+                },
+            ],
+            **values,
+        )
+
+    def _invoice(self, contracts, day, post=True):
+        result = self.env["service.contract.invoicing"].run(
+            contracts, posting_date=day, invoice_to_date=day, combine=True, post=post
+        )
+        self.assertFalse(result.failures)
+        return result.moves
+
+    @staticmethod
+    def _layout(invoice):
+        """The invoice as the customer reads it: (kind, label's first line,
+        untaxed amount or contract line)."""
+        rows = []
+        for line in invoice.invoice_line_ids.sorted(lambda ln: (ln.sequence, ln.id)):
+            first = (line.name or "").splitlines()[0]
+            if line.display_type == "product":
+                rows.append(("line", first, line.price_subtotal, line.tax_ids.ids))
+            elif line.display_type == "line_section":
+                rows.append(("section", first))
+            else:
+                rows.append(("note", first, line.sci_period_start.month))
+        return rows
+
+    def _ledger(self, invoice):
+        return [
+            (
+                entry.contract_line_id.product_id.name,
+                entry.product_id.name,
+                entry.quantity,
+                entry.amount_currency,
+                entry.amount,
+                fields.Date.to_string(entry.period_start),
+            )
+            for entry in self.env["service.ledger.entry"].search(
+                [("invoice_id", "=", invoice.id)], order="period_start, id"
+            )
+        ]
+
+    def test_default_is_a_line_per_contract_line(self):
+        contract = self._three_lines()
+        self.assertTrue(contract.sci_contract_lines_on_invoice)
+        invoice = self._invoice(contract, date(2026, 1, 1))
+        self.assertEqual(
+            [row[:3] for row in self._layout(invoice)],
+            [
+                ("section", contract.display_name),
+                ("line", "Maintenance", 100.0),
+                ("line", "Support", 27.0),
+                ("line", "Hosting", 40.0),
+            ],
+        )
+
+    def test_summary_line_per_period_and_tax_combination(self):
+        detailed = self._three_lines()
+        summed = self._three_lines(
+            partner=self.customer_b, sci_contract_lines_on_invoice=False
+        )
+        # January and February at once (catch-up): a line per period and tax
+        # combination, its contract lines below it.
+        invoice = self._invoice(summed, date(2026, 2, 1))
+        tax_a, tax_b = self.tax_sale_a.ids, self.tax_sale_b.ids
+        self.assertEqual(
+            self._layout(invoice),
+            [
+                ("section", summed.display_name),
+                ("line", summed.display_name, 127.0, tax_a),
+                ("note", "Maintenance", 1),
+                ("note", "Support", 1),
+                ("line", summed.display_name, 40.0, tax_b),
+                ("note", "Hosting", 1),
+                ("line", summed.display_name, 127.0, tax_a),
+                ("note", "Maintenance", 2),
+                ("note", "Support", 2),
+                ("line", summed.display_name, 40.0, tax_b),
+                ("note", "Hosting", 2),
+            ],
+        )
+        # The same money as the contract showing its lines.
+        other = self._invoice(detailed, date(2026, 2, 1))
+        self.assertEqual(invoice.amount_untaxed, 334.0)
+        self.assertEqual(
+            (invoice.amount_untaxed, invoice.amount_tax, invoice.amount_total),
+            (other.amount_untaxed, other.amount_tax, other.amount_total),
+        )
+        # The ledger keeps each contract line's own figures.
+        per_period = [
+            ("Monthly Maintenance", "Monthly Maintenance", 2.0, 100.0, 100.0),
+            ("Support Hours", "Support Hours", 1.0, 27.0, 27.0),
+            ("Hosting", "Hosting", 1.0, 40.0, 40.0),
+        ]
+        self.assertEqual(
+            self._ledger(invoice),
+            [row + ("2026-01-01",) for row in per_period]
+            + [row + ("2026-02-01",) for row in per_period],
+        )
+        # Each period is invoiced once: nothing left to invoice.
+        self.assertEqual(
+            summed.contract_line_ids.mapped("last_date_invoiced"),
+            [date(2026, 2, 28)] * 3,
+        )
+        self.assertFalse(self._invoice(summed, date(2026, 2, 1)))
+
+    def test_cancel_gives_periods_back_and_credit_note_credits_each_line(self):
+        contract = self._three_lines(sci_contract_lines_on_invoice=False)
+        invoice = self._invoice(contract, date(2026, 1, 1))
+        # A credit note of the whole invoice credits each line's entry.
+        refund = invoice._reverse_moves(cancel=True)
+        self.assertEqual(refund.state, "posted")
+        self.assertEqual(
+            [row[:5] for row in self._ledger(refund)],
+            [
+                ("Monthly Maintenance", "Monthly Maintenance", -2.0, -100.0, -100.0),
+                ("Support Hours", "Support Hours", -1.0, -27.0, -27.0),
+                ("Hosting", "Hosting", -1.0, -40.0, -40.0),
+            ],
+        )
+        # ... each pointing to the invoice's entry of its contract line.
+        credits = self.env["service.ledger.entry"].search(
+            [("invoice_id", "=", refund.id)]
+        )
+        self.assertEqual(
+            credits.reversed_entry_id.invoice_id, invoice, "each credits its line"
+        )
+        self.assertEqual(
+            credits.mapped("contract_line_id"),
+            credits.mapped("reversed_entry_id.contract_line_id"),
+        )
+        # A draft invoice cancelled gives its periods back.
+        second = self._invoice(contract, date(2026, 2, 1), post=False)
+        self.assertEqual(
+            contract.contract_line_ids.mapped("last_date_invoiced"),
+            [date(2026, 2, 28)] * 3,
+        )
+        second.button_cancel()
+        self.assertEqual(
+            contract.contract_line_ids.mapped("last_date_invoiced"),
+            [date(2026, 1, 31)] * 3,
+        )
+        third = self._invoice(contract, date(2026, 2, 1))
+        self.assertEqual(third.amount_untaxed, 167.0)
+
+    def test_combined_contracts_keep_their_own_choice(self):
+        detailed = self._three_lines(combine_invoices=True)
+        summed = self._three_lines(
+            combine_invoices=True, sci_contract_lines_on_invoice=False
+        )
+        invoice = self._invoice(detailed | summed, date(2026, 1, 1))
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(
+            [row[:3] for row in self._layout(invoice)],
+            [
+                ("section", detailed.display_name),
+                ("line", "Maintenance", 100.0),
+                ("line", "Support", 27.0),
+                ("line", "Hosting", 40.0),
+                ("section", summed.display_name),
+                ("line", summed.display_name, 127.0),
+                ("note", "Maintenance", 1),
+                ("note", "Support", 1),
+                ("line", summed.display_name, 40.0),
+                ("note", "Hosting", 1),
+            ],
+        )
+        self.assertEqual(invoice.amount_untaxed, 334.0)
+
+    def test_credit_memo_of_a_removed_line(self):
+        contract = self._three_lines(sci_contract_lines_on_invoice=False)
+        self._invoice(contract, date(2026, 5, 1))  # January to May, prepaid
+        maintenance = contract.contract_line_ids[0]
+        contract.action_open_changes()
+        maintenance.date_end = "2026-04-15"
+        action = contract.action_create_credit_memo()
+        memo = self.env["account.move"].browse(action["res_id"])
+        # 16-30 April: 100.00 x 15/30 = 50.00; May in full: on the account
+        # and taxes of the line that carried the amount.
+        self.assertEqual(
+            [
+                (
+                    line.product_id,
+                    fields.Date.to_string(line.sci_credit_period_start),
+                    line.price_subtotal,
+                    line.tax_ids,
+                )
+                for line in memo.invoice_line_ids.sorted("sci_credit_period_start")
+            ],
+            [
+                (self.service, "2026-04-16", 50.0, self.tax_sale_a),
+                (self.service, "2026-05-01", 100.0, self.tax_sale_a),
+            ],
+        )
+
+    def test_deferred_revenue_shows_contract_lines(self):
+        with self.assertRaisesRegex(ValidationError, "Contract Lines on Invoice"):
+            self._three_lines(
+                sci_contract_lines_on_invoice=False, sci_defer_revenue=True
+            )
