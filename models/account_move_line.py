@@ -3,9 +3,26 @@
 from collections import defaultdict
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .trusted_context import Trusted
+from .trusted_context import Trusted, trusted_option
+
+# Fields recording what an invoice line invoices for the addon: written when
+# the line is created, then only by the addon's code under this key.
+BOOKKEEPING_WRITE_KEY = "sci_invoice_line_write"
+BOOKKEEPING_FIELDS = {
+    "sci_period_start",
+    "sci_period_end",
+    "sci_credited_line_id",
+    "sci_credit_period_start",
+    "sci_credit_period_end",
+    "sci_is_contract_detail",
+    "sci_detail_quantity",
+    "sci_detail_price_unit",
+    "sci_detail_discount",
+    "sci_detail_amount",
+}
 
 
 def split_amount(total, weights, currency):
@@ -188,6 +205,28 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         return bool(self.sci_stock_move_ids or self.sci_is_delivered_service)
 
+    def write(self, vals):
+        # What a line invoices (its contract period, the invoice line a credit
+        # memo credits, a contract line's share) is written when the line is
+        # made, and afterwards only by the addon's own bookkeeping: a client
+        # changing it would free a period to invoice twice or move amounts
+        # between contract lines in the service ledger.
+        changed = BOOKKEEPING_FIELDS.intersection(vals)
+        if changed and not trusted_option(self.env, BOOKKEEPING_WRITE_KEY):
+            raise UserError(
+                self.env._(
+                    "Invoice lines %(lines)s: %(fields)s cannot be changed. They "
+                    "record what the line invoices; cancel the invoice or delete "
+                    "the line instead.",
+                    lines=", ".join(self.mapped("name") or []) or "-",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env)
+                        for name in sorted(changed)
+                    ),
+                )
+            )
+        return super().write(vals)
+
     def unlink(self):
         # Deleting a period line of a draft invoice frees the period.
         self.filtered(lambda line: line.parent_state == "draft")._sci_release_periods()
@@ -268,11 +307,15 @@ class AccountMoveLine(models.Model):
             return
         # The reversed invoice lets go first: one live line per period. Its
         # ledger entries keep the period they were posted with.
-        sources = self.browse([source.id for source, __, __, __ in moves])
+        sources = self.browse([source.id for source, __, __, __ in moves]).with_context(
+            **{BOOKKEEPING_WRITE_KEY: Trusted()}
+        )
         sources.write({"sci_period_start": False, "sci_period_end": False})
         sources.flush_recordset(["sci_period_start", "sci_period_end"])
         for __, copy, start, end in moves:
-            copy.write({"sci_period_start": start, "sci_period_end": end})
+            copy.with_context(**{BOOKKEEPING_WRITE_KEY: Trusted()}).write(
+                {"sci_period_start": start, "sci_period_end": end}
+            )
 
     def _sci_write_last_date_invoiced(self, by_date):
         # Bookkeeping that follows an invoice change Odoo already allowed

@@ -3,7 +3,7 @@
 from datetime import date
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ServiceContractCommon
@@ -249,3 +249,49 @@ class TestContractLinesOnInvoice(ServiceContractCommon):
             self._three_lines(
                 sci_contract_lines_on_invoice=False, sci_defer_revenue=True
             )
+
+    def test_locked_contract_keeps_its_choice_and_changes_are_logged(self):
+        contract = self._three_lines()
+        with self.assertRaisesRegex(UserError, "Locked"):
+            contract.sci_contract_lines_on_invoice = False
+        contract.action_open_changes()
+        contract.sci_contract_lines_on_invoice = False
+        self.assertIn(
+            ("header", "Contract Lines on Invoice", "Yes", "No"),
+            [
+                (row.change_kind, row.field_label, row.old_value, row.new_value)
+                for row in self.env["service.contract.change.log"].search(
+                    [("contract_id", "=", contract.id)]
+                )
+            ],
+        )
+
+    def test_what_a_line_invoices_is_not_rewritten(self):
+        """A client may not move a line's period or a contract line's share:
+        a period freed that way could be invoiced twice."""
+        contract = self._three_lines(sci_contract_lines_on_invoice=False)
+        invoice = self._invoice(contract, date(2026, 1, 1), post=False)
+        note = invoice.invoice_line_ids.filtered("sci_is_contract_detail")[0]
+        billing = self.env["res.users"].create(
+            {
+                "name": "SCI Detail Billing",
+                "login": "sci_detail_billing",
+                "groups_id": [
+                    Command.set([self.env.ref("account.group_account_invoice").id])
+                ],
+            }
+        )
+        for vals in (
+            {"sci_period_start": False, "sci_period_end": False},
+            {"sci_detail_amount": 1000.0},
+            {"sci_is_contract_detail": False},
+        ):
+            for user_note in (note, note.with_user(billing)):
+                with self.subTest(vals=vals, user=user_note.env.user.name):
+                    with self.assertRaisesRegex(UserError, "cannot be changed"):
+                        user_note.with_context(sci_invoice_line_write=True).write(vals)
+        self.assertEqual(note.sci_period_start, date(2026, 1, 1))
+        self.assertEqual(note.sci_detail_amount, 100.0)
+        # Other fields of the line stay the user's: Odoo's own rules apply.
+        note.with_user(billing).name = "Maintenance, as agreed"
+        self.assertEqual(note.name, "Maintenance, as agreed")
