@@ -94,18 +94,24 @@ class ContractInvoicingTestReport(models.AbstractModel):
         says)."""
         # In memory only: Odoo's own totals of these values, nothing saved.
         move = self.env["account.move"].new(vals)
+        # A line carrying a contract's amount (Contract Lines on Invoice
+        # unticked) has its contract and period on the notes below it.
+        first_notes = {}
+        for note, summary in move.invoice_line_ids._sci_detail_summaries().items():
+            first_notes.setdefault(summary, note)
         rows = {}
         for line in move.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         ):
-            contract = line.contract_line_id.contract_id
-            key = (contract, line.sci_period_start, line.sci_period_end)
+            source = first_notes.get(line, line)
+            contract = source.contract_line_id.contract_id
+            key = (contract, source.sci_period_start, source.sci_period_end)
             row = rows.setdefault(
                 key,
                 {
                     "contract": contract,
-                    "period_start": line.sci_period_start,
-                    "period_end": line.sci_period_end,
+                    "period_start": source.sci_period_start,
+                    "period_end": source.sci_period_end,
                     "untaxed": 0.0,
                     "total": 0.0,
                 },

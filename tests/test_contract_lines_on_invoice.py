@@ -4,7 +4,7 @@ from datetime import date
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import ServiceContractCommon
 
@@ -295,3 +295,53 @@ class TestContractLinesOnInvoice(ServiceContractCommon):
         # Other fields of the line stay the user's: Odoo's own rules apply.
         note.with_user(billing).name = "Maintenance, as agreed"
         self.assertEqual(note.name, "Maintenance, as agreed")
+
+    def test_test_report_totals_are_the_invoices(self):
+        contract = self._three_lines(sci_contract_lines_on_invoice=False)
+        with Form(self.env["contract.invoice.create"]) as form:
+            form.posting_date = date(2026, 2, 1)
+            form.invoice_to_date = date(2026, 2, 1)
+            form.run_action = "preview"
+        wizard = form.record
+        wizard.partner_ids = self.customer
+        data = self.env[
+            "report.service_contract_invoicing.invoicing_test_report"
+        ]._sci_run_data(wizard)
+        (invoice_data,) = data["invoices"]
+        # A row per contract and period: 167.00 a month.
+        self.assertEqual(
+            [
+                (
+                    row["contract"],
+                    fields.Date.to_string(row["period_start"]),
+                    row["untaxed"],
+                )
+                for row in invoice_data["rows"]
+            ],
+            [(contract, "2026-01-01", 167.0), (contract, "2026-02-01", 167.0)],
+        )
+        invoice = self._invoice(contract, date(2026, 2, 1))
+        self.assertEqual(
+            (invoice_data["untaxed"], invoice_data["tax"], invoice_data["total"]),
+            (invoice.amount_untaxed, invoice.amount_tax, invoice.amount_total),
+        )
+
+    def test_foreign_currency_entries_add_up_to_the_invoice(self):
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 3.0)])
+        contract = self._create_contract(
+            manual_currency_id=eur.id,
+            sci_contract_lines_on_invoice=False,
+            lines=[
+                {"product_id": self.service.id, "price_unit": 10.0},
+                {"product_id": self.support.id, "price_unit": 10.0},
+                {"product_id": self.service.id, "price_unit": 10.0},
+            ],
+        )
+        invoice = self._invoice(contract, date(2026, 1, 1))
+        # 30.00 EUR at 3 EUR a unit of the company's currency: 10.00, split
+        # 3.33 / 3.33 / 3.34 so the entries add up to the invoice line.
+        self.assertEqual(invoice.currency_id, eur)
+        self.assertEqual(
+            [(row[3], row[4]) for row in self._ledger(invoice)],
+            [(10.0, 3.33), (10.0, 3.33), (10.0, 3.34)],
+        )
