@@ -2,9 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ServiceContractCommon
 
@@ -344,4 +346,26 @@ class TestContractLinesOnInvoice(ServiceContractCommon):
         self.assertEqual(
             [(row[3], row[4]) for row in self._ledger(invoice)],
             [(10.0, 3.33), (10.0, 3.33), (10.0, 3.34)],
+        )
+
+    def test_service_contract_user_invoices_and_posts(self):
+        """As the role that invoices: Create Service Invoice, then Post."""
+        sc_user = new_test_user(
+            self.env,
+            "sci_detail_user",
+            groups="service_contract_invoicing.group_service_contract_user",
+        )
+        contract = self._three_lines(sci_contract_lines_on_invoice=False)
+        with freeze_time("2026-01-15"):
+            contract.with_user(sc_user).action_create_service_invoice()
+        invoice = self._invoice_lines(contract).move_id
+        self.assertEqual(len(invoice), 1)
+        invoice.with_user(sc_user).action_post()
+        self.assertEqual(
+            [row[:4] for row in self._ledger(invoice)],
+            [
+                ("Monthly Maintenance", "Monthly Maintenance", 2.0, 100.0),
+                ("Support Hours", "Support Hours", 1.0, 27.0),
+                ("Hosting", "Hosting", 1.0, 40.0),
+            ],
         )
