@@ -16,7 +16,8 @@ the invoices of the contracts due, for the run's form and the service ledger
 (once: a second run reuses them); for the contract money rules, the price
 update terms of some demo contracts and a Preview of Update Contract Prices,
 and a yearly prepaid contract, invoiced, posted and shrunk (a line's End Date
-set), with its draft credit memo.
+set), with its draft credit memo; and a monthly contract with Contract Lines
+on Invoice unticked, invoiced for two periods (its draft invoice).
 
     .venv/bin/python tools/screenshots.py --only money  # those screens only
 """
@@ -425,6 +426,65 @@ def credit_memo(odoo):
     return f"/odoo/action-account.action_move_out_refund_type/{ids[0]}"
 
 
+SUMMED_CODE = "SC-SHOTS-SUM"
+
+
+def summed_invoice(odoo):
+    """The draft invoice of a monthly contract (created once) with Contract
+    Lines on Invoice unticked, started last month: two periods, each one
+    line with the contract's amount and the contract lines below it."""
+    ids = odoo.rpc("contract.contract", "search", [("code", "=", SUMMED_CODE)])
+    if not ids:
+        months = today().year * 12 + today().month - 1 - 1  # last month
+        start = datetime.date(months // 12, months % 12 + 1, 1).isoformat()
+        lines = [
+            ("product_demo_maintenance", "Maintenance - head office", 2, 150.0),
+            ("product_demo_hosting", "Hosting - two servers", 1, 80.0),
+            ("product_demo_backup", "Offsite backup", 1, 35.0),
+        ]
+        ids = [
+            odoo.rpc(
+                "contract.contract",
+                "create",
+                {
+                    "name": "Acme - Managed IT",
+                    "code": SUMMED_CODE,
+                    "contract_type": "sale",
+                    "is_service_contract": True,
+                    "sci_contract_lines_on_invoice": False,
+                    "partner_id": odoo.ref(f"{SCI}.partner_demo_acme"),
+                    "invoice_period": "month",
+                    "recurring_invoicing_type": "pre-paid",
+                    "date_start": start,
+                    "contract_line_ids": [
+                        [
+                            0,
+                            0,
+                            {
+                                "product_id": odoo.ref(f"{SCI}.{product}"),
+                                "name": name,
+                                "quantity": quantity,
+                                "price_unit": price,
+                                "automatic_price": False,
+                            },
+                        ]
+                        for product, name, quantity, price in lines
+                    ],
+                },
+            )
+        ]
+        odoo.rpc("contract.contract", "action_sign", ids)
+        odoo.rpc("contract.contract", "action_create_service_invoice", ids)
+    line_ids = odoo.rpc(
+        "account.move.line",
+        "search",
+        [("contract_line_id.contract_id", "=", ids[0])],
+        limit=1,
+    )
+    move = odoo.rpc("account.move.line", "read", line_ids, ["move_id"])[0]["move_id"]
+    return f"/odoo/action-account.action_move_out_invoice_type/{move[0]}"
+
+
 def do_action(xmlid, context=None):
     """Opens an action in the web client, as a menu would."""
     options = json.dumps({"additionalContext": context or {}, "clearBreadcrumbs": True})
@@ -593,6 +653,18 @@ SHOTS = [
         [
             (None, f"{MOVE_LINES} .o_data_row"),
             # The whole label ("Credit for ... (x of y days of INV/...)").
+            (
+                f"document.querySelectorAll({json.dumps(MOVE_LINES + ' textarea')})"
+                ".forEach((el) => { el.style.height = el.scrollHeight + 'px'; })",
+                f"{MOVE_LINES} .o_data_row",
+            ),
+        ],
+    ),
+    (
+        "summed_invoice",
+        summed_invoice,
+        [
+            (None, f"{MOVE_LINES} .o_data_row"),
             (
                 f"document.querySelectorAll({json.dumps(MOVE_LINES + ' textarea')})"
                 ".forEach((el) => { el.style.height = el.scrollHeight + 'px'; })",
