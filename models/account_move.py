@@ -83,6 +83,7 @@ class AccountMove(models.Model):
         customer = self.filtered(lambda move: move.move_type in CUSTOMER_MOVE_TYPES)
         customer._sci_lock_invoiced_sources()
         customer._sci_check_contract_lines()
+        customer._sci_check_contract_details()
         deferred_lines = customer._sci_defer_prepaid_revenue()
         posted = super()._post(soft=soft)
         posted_customer = posted.filtered(
@@ -182,6 +183,25 @@ class AccountMove(models.Model):
                         line=line.name,
                         start=line.sci_period_start,
                         end=line.sci_period_end,
+                    )
+                )
+
+    def _sci_check_contract_details(self):
+        """Refuse to post contract lines listed as notes (Contract Lines on
+        Invoice unticked) with no invoice line above them to carry their
+        amount: their periods would count as invoiced for nothing."""
+        details = self.invoice_line_ids.filtered("sci_is_contract_detail")
+        carried = details._sci_detail_summaries()
+        for note in details:
+            if note not in carried:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(move)s: contract line %(line)s is listed "
+                        "with no invoice line above it carrying its amount. "
+                        "Add that line back above it, or delete the note to "
+                        "give its period back.",
+                        move=note.move_id.display_name,
+                        line=note.name,
                     )
                 )
 

@@ -369,3 +369,27 @@ class TestContractLinesOnInvoice(ServiceContractCommon):
                 ("Hosting", "Hosting", 1.0, 40.0),
             ],
         )
+
+    def test_notes_without_their_line_are_not_posted(self):
+        contract = self._three_lines(sci_contract_lines_on_invoice=False)
+        invoice = self._invoice(contract, date(2026, 1, 1), post=False)
+        invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+            and line.tax_ids == self.tax_sale_a
+        ).unlink()
+        # The Hosting line (tax B) still carries its note; Maintenance and
+        # Support have none above them.
+        with self.assertRaisesRegex(UserError, "no invoice line above it"):
+            invoice.action_post()
+        self.assertEqual(invoice.state, "draft")
+        # Deleting their notes gives their periods back; the rest posts.
+        invoice.invoice_line_ids.filtered(
+            lambda line: line.sci_is_contract_detail
+            and line.contract_line_id.product_id != self.hosting
+        ).unlink()
+        invoice.action_post()
+        self.assertEqual(invoice.amount_untaxed, 40.0)
+        self.assertEqual(
+            contract.contract_line_ids.mapped("last_date_invoiced"),
+            [False, False, date(2026, 1, 31)],
+        )
