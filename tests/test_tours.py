@@ -121,7 +121,10 @@ class TestServiceContractTours(HttpCase):
     def _check_invoice_batch_tour(self):
         # A customer's names as users write them: two contracts of one
         # customer, two monthly periods each to invoice (due 40 days ago).
-        line_name = "Maintenance of the Portland warehouse, 24/7 support"
+        line_name = (
+            "Maintenance of the Portland and Salem warehouses, 24/7 support,"
+            " spare parts included"
+        )
         alpha = self._create_contract(
             "Acme Corporation International",
             name="Acme - Maintenance Agreement 2026",
