@@ -43,6 +43,9 @@
         "data/contract_invoicing_run_watchdog_cron.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "service_contract_invoicing/static/src/scss/*.scss",
+        ],
         "web.assets_tests": [
             "service_contract_invoicing/static/tests/tours/*.esm.js",
         ],

@@ -711,9 +711,19 @@ class TestShipmentInvoicing(TestShipmentInvoicingBase):
 
 @tagged("post_install", "-at_install")
 class TestShipmentInvoicingTour(HttpCase, TestShipmentInvoicingBase):
+    browser_size = "1440x900"
+
     def test_get_shipment_lines_tour(self):
+        """At 1440 px, the orders', deliveries' and products' names are read
+        in full in Get Shipment Lines, in an edited row too
+        (list_names.esm.js)."""
         invoice = self._new_invoice()
-        self.p2.name = "SCITOUR-P2"
+        # Names as users see them (the deliveries' numbers out of the
+        # sequence's reach).
+        self.so1.name, self.so2.name = "S00041", "S00042"
+        self.p1.name, self.p2.name = "WH/OUT/07041", "WH/OUT/07042"
+        self.product_a.default_code = "HW-ROUTER-24"
+        self.product_b.default_code = "HW-UPS-1500"
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
             "sci_get_shipment_lines",

@@ -35,13 +35,16 @@ class TestServiceContractTours(HttpCase):
         )
 
     @classmethod
-    def _create_contract(cls, partner_name):
-        partner = cls.env["res.partner"].create(
+    def _create_contract(
+        cls, partner_name, name=None, line_name="Maintenance", partner=None, code=None
+    ):
+        partner = partner or cls.env["res.partner"].create(
             {"name": partner_name, "is_company": True}
         )
         contract = cls.env["contract.contract"].create(
             {
-                "name": f"Contract {partner_name}",
+                "name": name or f"Contract {partner_name}",
+                "code": code,
                 "partner_id": partner.id,
                 "contract_type": "sale",
                 "is_service_contract": True,
@@ -53,7 +56,7 @@ class TestServiceContractTours(HttpCase):
                 "contract_line_ids": [
                     Command.create(
                         {
-                            "name": "Maintenance",
+                            "name": line_name,
                             "product_id": cls.service.id,
                             "uom_id": cls.service.uom_id.id,
                             "price_unit": 100.0,
@@ -106,7 +109,9 @@ class TestServiceContractTours(HttpCase):
         )
 
     def test_invoice_batch_tour(self):
-        """Preview then Create Invoices, at 1440 px."""
+        """Preview then Create Invoices, at 1440 px: the contracts', the
+        customer's and the invoices' names are read in full in both lists
+        (list_names.esm.js)."""
         self._check_invoice_batch_tour()
 
     def test_invoice_batch_tour_1920(self):
@@ -114,19 +119,39 @@ class TestServiceContractTours(HttpCase):
         self._check_invoice_batch_tour()
 
     def _check_invoice_batch_tour(self):
-        alpha = self._create_contract("Tourbatch Alpha Ltd")
+        # A customer's names as users write them: two contracts of one
+        # customer, two monthly periods each to invoice (due 40 days ago).
+        line_name = (
+            "Maintenance of the Portland and Salem warehouses, 24/7 support,"
+            " spare parts included"
+        )
+        alpha = self._create_contract(
+            "Acme Corporation International",
+            name="Acme - Maintenance Agreement 2026",
+            line_name=line_name,
+            code="SC-ACME-01",
+        )
+        alpha_2 = self._create_contract(
+            None,
+            name="Acme - Preventive Maintenance Warehouses",
+            line_name=line_name,
+            partner=alpha.partner_id,
+            code="SC-ACME-02",
+        )
         beta = self._create_contract("Tourbatch Beta Ltd")
         last_move = self.env["account.move"].search([], order="id desc", limit=1)
         self.start_tour("/odoo", "service_contract_invoice_batch", login="admin")
         invoices = self._invoices(alpha)
         self.assertEqual(len(invoices), 1)
         self.assertEqual(invoices.partner_id, alpha.partner_id)
+        self.assertEqual(invoices.display_name, "Draft Invoice (SC-ACME-01)")
         self.assertGreater(alpha.recurring_next_date, self.date_start)
+        self.assertEqual(len(self._invoices(alpha_2)), 1)
         self.assertFalse(self._invoices(beta))
         self.assertEqual(beta.recurring_next_date, self.date_start)
         # Only the filtered customer was invoiced by this run.
         created = self.env["account.move"].search([("id", ">", last_move.id)])
-        self.assertEqual(created, invoices)
+        self.assertEqual(created, invoices | self._invoices(alpha_2))
 
     def test_deferred_revenue_tour(self):
         deferred = self.env["account.account"].create(

@@ -1,9 +1,12 @@
 /* Copyright 2026 Service Contract Invoicing contributors
  * License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {checkNamesReadable} from "./list_names.esm";
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 const RESULT = ".modal .o_field_widget[name='line_ids']";
+const CUSTOMER = "Acme Corporation International";
+const CONTRACTS = ["Acme - Maintenance Agreement 2026", "Acme - Preventive Maintenance Warehouses"];
 
 /** The Status and Reason columns are inside the dialog and wide enough to read. */
 function checkColumnsVisible() {
@@ -40,16 +43,16 @@ registry.category("web_tour.tours").add("service_contract_invoice_batch", {
         {
             content: "Filter on one customer",
             trigger: ".modal .o_field_widget[name='partner_ids'] input",
-            run: "edit Tourbatch Alpha",
+            run: "edit Acme Corporation",
         },
         {
             content: "Pick the customer",
-            trigger: ".o-autocomplete--dropdown-menu .dropdown-item:contains('Tourbatch Alpha Ltd')",
+            trigger: `.o-autocomplete--dropdown-menu .dropdown-item:contains('${CUSTOMER}')`,
             run: "click",
         },
         {
             content: "The customer is in the filter",
-            trigger: ".modal .o_field_widget[name='partner_ids'] .o_tag:contains('Tourbatch Alpha Ltd')",
+            trigger: `.modal .o_field_widget[name='partner_ids'] .o_tag:contains('${CUSTOMER}')`,
         },
         {
             content: "Choose Preview",
@@ -68,7 +71,7 @@ registry.category("web_tour.tours").add("service_contract_invoice_batch", {
         },
         {
             content: "The customer's contract would be invoiced, its line without a date prefix",
-            trigger: `${RESULT} .o_data_row:contains('Tourbatch Alpha Ltd'):contains('Would be invoiced') td[name='contract_line_name']:contains('Maintenance'):not(:contains('-'))`,
+            trigger: `${RESULT} .o_data_row:contains('${CUSTOMER}'):contains('Would be invoiced') td[name='contract_line_name']:contains('Maintenance'):not(:contains('-'))`,
         },
         {
             content: "The customer column is named Customer",
@@ -80,6 +83,11 @@ registry.category("web_tour.tours").add("service_contract_invoice_batch", {
             run: checkColumnsVisible,
         },
         {
+            content: "The contracts' and the customer's names are read in full",
+            trigger: `${RESULT} .o_data_row:contains('${CONTRACTS[1]}')`,
+            run: () => checkNamesReadable(RESULT, ["contract_id", "partner_id"], [...CONTRACTS, CUSTOMER]),
+        },
+        {
             content: "The other customer is not in the preview",
             trigger: `${RESULT}:not(:contains('Tourbatch Beta Ltd'))`,
         },
@@ -89,12 +97,22 @@ registry.category("web_tour.tours").add("service_contract_invoice_batch", {
             run: "click",
         },
         {
-            content: "The summary shows one invoice created",
-            trigger: ".modal .o_field_widget[name='invoice_count']:contains('1')",
+            content: "The summary shows two invoices created, one a contract",
+            trigger: ".modal .o_field_widget[name='invoice_count']:contains('2')",
         },
         {
             content: "The contract is invoiced, on an invoice",
-            trigger: `${RESULT} .o_data_row:contains('Tourbatch Alpha Ltd'):contains('Invoiced')`,
+            trigger: `${RESULT} .o_data_row:contains('${CUSTOMER}'):contains('Invoiced') td[name='move_id']:contains('Draft Invoice')`,
+        },
+        {
+            content: "The contracts', the customer's and the invoices' names are read in full",
+            trigger: `${RESULT} .o_data_row:contains('${CONTRACTS[1]}'):contains('Invoiced')`,
+            run: () =>
+                checkNamesReadable(
+                    RESULT,
+                    ["contract_id", "partner_id", "move_id"],
+                    [...CONTRACTS, CUSTOMER, "Draft Invoice (SC-ACME-01)", "Draft Invoice (SC-ACME-02)"]
+                ),
         },
         {
             content: "View Invoices",
@@ -102,12 +120,12 @@ registry.category("web_tour.tours").add("service_contract_invoice_batch", {
             run: "click",
         },
         {
-            content: "The invoice list shows the customer's invoice",
+            content: "The invoice list shows the customer's invoices",
             trigger:
-                "body:not(:has(.modal)) .o_list_view .o_data_row:contains('Tourbatch Alpha Ltd')",
+                `body:not(:has(.modal)) .o_list_view .o_data_row:contains('${CUSTOMER}')`,
         },
         {
-            content: "Only that invoice",
+            content: "Only those invoices",
             trigger: ".o_list_view:not(:has(.o_data_row:contains('Tourbatch Beta Ltd')))",
         },
         {
