@@ -375,8 +375,9 @@ class ServiceLedgerEntry(models.Model):
         month, and Odoo formats the month of each group (its label with
         babel, its range, its domain) again for every group: each month is
         formatted once here and given to its groups, the other group values
-        as Odoo formats them (110,088 groups at 10x: 2.2 s of formatting
-        became 0.65 s)."""
+        as Odoo formats them (110,088 groups of 21 months at 10x: 2.6 s of
+        CPU in Odoo's formatting, 0.79 s here). Formats ``rows_dict`` in
+        place, as Odoo does."""
         for group in lazy_groupby:
             field = self._fields[group.split(":")[0].split(".")[0]]
             if field.type not in ("date", "datetime"):
@@ -393,6 +394,7 @@ class ServiceLedgerEntry(models.Model):
                 if "__range" in result:
                     row.setdefault("__range", {})[group] = result["__range"][group]
                 row["__domain"] = expression.AND([row["__domain"], result["__domain"]])
+        return None
 
     # === Append only ===
 

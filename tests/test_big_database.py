@@ -90,7 +90,7 @@ class TestBigDatabaseContracts(ServiceContractCommon):
     def test_ledger_pivot_formats_each_month_once(self):
         """The Service Ledger Entries pivot (contract x month): each month is
         formatted once, not once per contract and month (110,088 groups at
-        10x took 2.2 s to format), with the labels, ranges and domains Odoo
+        10x took 2.6 s of CPU to format), with the labels, ranges and domains Odoo
         gives; PostgreSQL reads the entries from an index."""
         contracts = self.env["contract.contract"]
         for name in ("Pivot A", "Pivot B", "Pivot C"):

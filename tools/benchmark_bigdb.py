@@ -38,6 +38,12 @@ Seeding, 1x (10x: ten times each):
   About 2,000 contracts, 10,000 posted invoices, 50,000 ledger entries.
 
 Then ``-u service_contract_invoicing`` is timed on the seeded database.
+
+``--only ledger_pivot`` (steps named by their method, ``install``,
+``update``) times only those steps; for steps that read the ledger alone
+(``LEDGER_ONLY_STEPS``) it seeds only the customers and the contracts, whose
+copies are only of the contracts, their lines and their ledger entries.
+``--steps DATABASE`` times the steps again on a database kept by ``--keep``.
 """
 
 import argparse
