@@ -308,21 +308,7 @@ class ServiceLedgerEntry(models.Model):
                 UNDO_EVENTS,
             )
         )
-        self._sci_create_pivot_index()
         return res
-
-    def _sci_create_pivot_index(self):
-        """The ledger's pivot (contract x month, amount) reads every entry:
-        this index holds what it reads, in the order of its rows, so
-        PostgreSQL groups the entries from the index alone (index-only scan,
-        a fifth of the table's size) without sorting them."""
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON service_ledger_entry "
-                "(source_name, date) INCLUDE (company_id, amount)",
-                SQL.identifier("service_ledger_entry_pivot_index"),
-            )
-        )
 
     @api.depends("contract_id", "picking_id")
     def _compute_source_name(self):
