@@ -90,8 +90,8 @@ class TestBigDatabaseContracts(ServiceContractCommon):
     def test_ledger_pivot_formats_each_month_once(self):
         """The Service Ledger Entries pivot (contract x month): each month is
         formatted once, not once per contract and month (110,088 groups at
-        10x took 2.6 s of CPU to format), with the labels, ranges and domains Odoo
-        gives."""
+        10x took about 2.4 s of CPU to format), with the labels, ranges and
+        domains Odoo gives."""
         contracts = self.env["contract.contract"]
         for name in ("Pivot A", "Pivot B", "Pivot C"):
             contracts |= self._create_contract(name=name, sign=False)
