@@ -6,6 +6,8 @@ queries that do not grow with the rows shown, work done once, indexes."""
 from datetime import date
 from unittest.mock import patch
 
+import babel.dates
+
 from odoo.tests import tagged
 
 from . import test_shipment_invoicing
@@ -84,6 +86,81 @@ class TestBigDatabaseContracts(ServiceContractCommon):
             "WHERE (((parent_state)::text = 'cancel'::text)",
             indexes["account_move_line_sci_cancelled_period_index"],
         )
+
+    def test_ledger_pivot_formats_each_month_once(self):
+        """The Service Ledger Entries pivot (contract x month): each month is
+        formatted once, not once per contract and month (110,088 groups at
+        10x took about 2.4 s of CPU to format), with the labels, ranges and
+        domains Odoo gives."""
+        contracts = self.env["contract.contract"]
+        for name in ("Pivot A", "Pivot B", "Pivot C"):
+            contracts |= self._create_contract(name=name, sign=False)
+        self.env["service.ledger.entry"]._sci_create(
+            [
+                {
+                    "date": day,
+                    "entry_type": "sale",
+                    "event": "post",
+                    "contract_id": contract.id,
+                    "amount": amount,
+                    "currency_id": self.env.company.currency_id.id,
+                    "company_id": self.env.company.id,
+                }
+                for contract, day, amount in (
+                    (contracts[0], "2026-01-10", 100.0),
+                    (contracts[0], "2026-02-05", 40.0),
+                    (contracts[0], "2026-02-25", 60.0),
+                    (contracts[1], "2026-01-31", 30.0),
+                    (contracts[2], "2026-02-01", 20.0),
+                    (contracts[2], "2026-02-28", 25.0),
+                )
+            ]
+        )
+        domain = [("contract_id", "in", contracts.ids)]
+        with patch("babel.dates.format_date", wraps=babel.dates.format_date) as spy:
+            groups = self.env["service.ledger.entry"].read_group(
+                domain, ["amount:sum"], ["source_name", "date:month"], lazy=False
+            )
+        # Four groups, two months: two labels formatted (four before).
+        self.assertEqual(spy.call_count, 2)
+        months = {
+            "January 2026": ("2026-01-01", "2026-02-01"),
+            "February 2026": ("2026-02-01", "2026-03-01"),
+        }
+        self.assertEqual(
+            [
+                (
+                    group["source_name"],
+                    group["date:month"],
+                    group["__count"],
+                    group["amount"],
+                )
+                for group in groups
+            ],
+            [
+                ("Pivot A", "January 2026", 1, 100.0),
+                ("Pivot A", "February 2026", 2, 100.0),
+                ("Pivot B", "January 2026", 1, 30.0),
+                ("Pivot C", "February 2026", 2, 45.0),
+            ],
+        )
+        for group in groups:
+            start, end = months[group["date:month"]]
+            self.assertEqual(
+                group["__range"], {"date:month": {"from": start, "to": end}}
+            )
+            self.assertEqual(
+                group["__domain"],
+                [
+                    "&",
+                    "&",
+                    ("contract_id", "in", contracts.ids),
+                    ("source_name", "=", group["source_name"]),
+                    "&",
+                    ("date", ">=", start),
+                    ("date", "<", end),
+                ],
+            )
 
 
 @tagged("post_install", "-at_install")

@@ -38,6 +38,12 @@ Seeding, 1x (10x: ten times each):
   About 2,000 contracts, 10,000 posted invoices, 50,000 ledger entries.
 
 Then ``-u service_contract_invoicing`` is timed on the seeded database.
+
+``--only ledger_pivot`` (steps named by their method, ``install``,
+``update``) times only those steps; for steps that read the ledger alone
+(``LEDGER_ONLY_STEPS``) it seeds only the customers and the contracts, whose
+copies are only of the contracts, their lines and their ledger entries.
+``--steps DATABASE`` times the steps again on a database kept by ``--keep``.
 """
 
 import argparse
@@ -147,8 +153,9 @@ def _renamed(column):
 # === Seeding: history before install ===
 
 
-def seed_history(db_name, scale):
-    """Customers and done customer deliveries, before the addon exists."""
+def seed_history(db_name, scale, customers_only=False):
+    """Customers and done customer deliveries, before the addon exists
+    (``customers_only``: the customers alone)."""
     customers_count = max(20, round(CUSTOMERS * scale))
     moves_count = round(MOVES * scale)
     registry = Registry(db_name)
@@ -167,6 +174,10 @@ def seed_history(db_name, scale):
                 for i in range(customers_count)
             ]
         )
+        if customers_only:
+            cr.commit()
+            _log(f"seeded {customers_count} customers")
+            return {"customers": customers_count}
         products = env["product.product"].create(
             [
                 {
@@ -429,7 +440,11 @@ def _invoice_history(env, contracts, today):
         invoicing_run._execute(batch)
 
 
-def seed_contracts(db_name, scale):
+def seed_contracts(db_name, scale, ledger_only=False):
+    """Contracts invoiced since their start; ``ledger_only``: the copies are
+    only of the contracts, their lines and their ledger entries (the copied
+    entries keep their template's invoice, without its invoice line), enough
+    for the screens that read the ledger alone (``LEDGER_ONLY_STEPS``)."""
     contracts_count = round(CONTRACTS * scale)
     registry = Registry(db_name)
     with registry.cursor() as cr:
@@ -472,6 +487,8 @@ def seed_contracts(db_name, scale):
         contract_ids = tuple(contracts.ids)
         invoice_ids = tuple(invoices.ids)
         run_ids = tuple(runs.ids)
+        # Runs, invoices and revenue schedules: not copied for the ledger alone.
+        invoice_rounds = 0 if ledger_only else rounds
         _copy_rows(
             cr,
             "contract_contract",
@@ -492,7 +509,7 @@ def seed_contracts(db_name, scale):
             cr,
             "contract_invoicing_run",
             SQL("t.id IN %s", run_ids),
-            rounds,
+            invoice_rounds,
             stride,
             overrides={"name": _renamed("name")},
         )
@@ -505,7 +522,7 @@ def seed_contracts(db_name, scale):
             cr,
             "contract_invoicing_run_line",
             SQL("t.run_id IN %s", run_ids),
-            rounds,
+            invoice_rounds,
             stride,
             run_line_mapped,
         )
@@ -514,7 +531,7 @@ def seed_contracts(db_name, scale):
             cr,
             "account_move",
             SQL("t.id IN %s", invoice_ids),
-            rounds,
+            invoice_rounds,
             stride,
             [c for c in ("sci_invoicing_run_id",) if c in move_columns],
             {"name": _renamed("name")},
@@ -523,7 +540,7 @@ def seed_contracts(db_name, scale):
             cr,
             "account_move_line",
             SQL("t.move_id IN %s", invoice_ids),
-            rounds,
+            invoice_rounds,
             stride,
             ("move_id", "contract_line_id"),
         )
@@ -536,24 +553,33 @@ def seed_contracts(db_name, scale):
                 "JOIN account_move_line l ON l.id = rel.account_move_line_id "
                 "CROSS JOIN generate_series(1, %s) r WHERE l.move_id IN %s",
                 stride,
-                rounds,
+                invoice_rounds,
                 invoice_ids,
             )
         )
+        ledger_mapped = ["contract_id", "contract_line_id"]
+        ledger_overrides = {
+            "entry_number": SQL("nextval('service_ledger_entry_number_seq')")
+        }
+        if ledger_only:
+            # The template's invoice; its lines are posted once (unique index).
+            ledger_overrides["invoice_line_id"] = SQL("NULL")
+        else:
+            ledger_mapped += ["invoice_id", "invoice_line_id"]
         _copy_rows(
             cr,
             "service_ledger_entry",
             SQL("t.invoice_id IN %s", invoice_ids),
             rounds,
             stride,
-            ("contract_id", "contract_line_id", "invoice_id", "invoice_line_id"),
-            {"entry_number": SQL("nextval('service_ledger_entry_number_seq')")},
+            ledger_mapped,
+            ledger_overrides,
         )
         _copy_rows(
             cr,
             "contract_revenue_schedule",
             SQL("t.invoice_id IN %s", invoice_ids),
-            rounds,
+            invoice_rounds,
             stride,
             ("contract_id", "contract_line_id", "invoice_id", "move_line_id"),
         )
@@ -897,8 +923,9 @@ STEPS = [
 ]
 
 
-def run_steps(db_name):
-    """Time every step in this process; print one JSON line per step."""
+def run_steps(db_name, only=None):
+    """Time every step (those named in ``only``) in this process; print one
+    JSON line per step."""
     registry = Registry(db_name)
     results = {}
     with registry.cursor() as cr:
@@ -909,6 +936,8 @@ def run_steps(db_name):
         )
         steps = Steps(env)
         for label, method, kind in STEPS:
+            if only and method not in only:
+                continue
             function = getattr(steps, method)
             if kind == "screen":
                 with cr.savepoint():
@@ -975,25 +1004,36 @@ def _child(conf, *args):
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def measure_scale(conf, scale, keep=False):
+def measure_scale(conf, scale, keep=False, only=()):
+    """Seed a database at ``scale`` and time every step, or only those named
+    in ``only`` (step methods, ``install``, ``update``): when they all read
+    the ledger alone (``LEDGER_ONLY_STEPS``), only the customers, the
+    contracts and their ledger entries are seeded."""
     db = f"sci_bigdb_{str(scale).replace('.', '_')}x"
+    ledger_only = bool(only) and set(only) <= LEDGER_ONLY_STEPS
     _copy_database(BASE_DB, db)
-    counts = seed_history(db, scale)
+    counts = seed_history(db, scale, customers_only=ledger_only)
     _log(f"installing {ADDON} on {db}")
     results = {"install": _child(conf, "--install", db, "install")}
     _log(f"  install: {results['install']}")
     # This process loaded the registry before the addon was installed.
     Registry.delete(db)
     odoo.sql_db.close_db(db)
-    counts.update(seed_contracts(db, scale))
+    counts.update(seed_contracts(db, scale, ledger_only=ledger_only))
     odoo.sql_db.close_db(db)
-    results.update(_child(conf, "--steps", db))
-    results["update"] = _child(conf, "--install", db, "update")
-    _log(f"  update: {results['update']}")
+    results.update(_child(conf, "--steps", db, "--only", ",".join(only)))
+    if not only or "update" in only:
+        results["update"] = _child(conf, "--install", db, "update")
+        _log(f"  update: {results['update']}")
+    if only and "install" not in only:
+        del results["install"]
     if not keep:
         _drop_database(db)
     return counts, results
 
+
+# Steps that read the ledger alone: ``--only`` them seeds nothing else.
+LEDGER_ONLY_STEPS = {"ledger_pivot"}
 
 LABELS = [(method, label, kind) for label, method, kind in STEPS] + [
     ("install", f"Install {ADDON} (-i)", "batch"),
@@ -1014,6 +1054,8 @@ def print_table(rows):
     print(header + " |")
     print("|" + "---|" * (1 + 3 * len(scales) + (len(rows) > 1)))
     for method, label, _kind in LABELS:
+        if not any(method in results for _scale, _counts, results in rows):
+            continue
         cells = []
         for _scale, _counts, results in rows:
             result = results.get(method, {})
@@ -1039,21 +1081,35 @@ def main():
         "--scales", default="1,10", help="comma-separated sizes, 1 = the base size"
     )
     parser.add_argument("--keep", action="store_true", help="keep the seeded databases")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated steps to time (methods of Steps, install, update), "
+        "e.g. ledger_pivot: seeds only what the ledger needs",
+    )
+    parser.add_argument(
+        "--steps",
+        metavar="DATABASE",
+        help="time the steps (--only) on a seeded database kept by --keep",
+    )
     parser.add_argument("--install", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--steps", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    only = tuple(name for name in args.only.split(",") if name)
+    unknown = set(only) - {method for method, _label, _kind in LABELS}
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
     if args.install:
         install(args.config, *args.install)
         return
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     if args.steps:
-        run_steps(args.steps)
+        run_steps(args.steps, only)
         return
     rows = []
     for value in args.scales.split(","):
         scale = float(value) if "." in value else int(value)
         _log(f"== scale {scale}x ({date.today()})")
-        counts, results = measure_scale(args.config, scale, args.keep)
+        counts, results = measure_scale(args.config, scale, args.keep, only)
         rows.append((scale, counts, results))
         print_table(rows)
         sys.stdout.flush()
