@@ -43,13 +43,24 @@ Then ``-u service_contract_invoicing`` is timed on the seeded database.
 import argparse
 import json
 import math
-import resource
 import subprocess
 import sys
 import time
 from datetime import date, datetime
 
-from benchmark_invoicing import _copy_database, _drop_database
+# Helpers shared by the benchmark scripts (same folder).
+from bench_common import (
+    ADDON,
+    copy_database,
+    copy_rows,
+    copy_sales_history,
+    drop_database,
+    make_delivered_orders,
+    max_id,
+    peak_rss_mb,
+    renamed,
+    table_columns,
+)
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
@@ -60,7 +71,6 @@ from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_eval_datetime
 from odoo.tools.safe_eval import safe_eval
 
-ADDON = "service_contract_invoicing"
 BASE_DB = "sci_bigdb_base"
 CUSTOMERS = 500
 MOVES = 30_000
@@ -73,75 +83,8 @@ LINES_PER_CONTRACT = 5
 ADMIN = 2
 
 
-def _peak_rss_mb():
-    """Peak memory of this process so far, in MB (steps run one after the
-    other in one process: a step that grows it shows it)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-
-
 def _log(message):
     print(message, file=sys.stderr, flush=True)
-
-
-def _columns(cr, table):
-    cr.execute(
-        SQL(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = %s ORDER BY ordinal_position",
-            table,
-        )
-    )
-    return [row[0] for row in cr.fetchall()]
-
-
-def _max_id(cr, table):
-    cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table)))
-    return cr.fetchone()[0]
-
-
-def _copy_rows(cr, table, where, rounds, stride, mapped=(), overrides=None):
-    """Copy the rows of ``table`` matching ``where`` ``rounds`` times (round
-    ``r`` from 1): the id and the ``mapped`` foreign keys shifted by ``r *
-    stride`` (they point to the copies of the same round), the ``overrides``
-    columns set to their SQL expression (``t`` the template row, ``r`` the
-    round)."""
-    overrides = overrides or {}
-    expressions = []
-    columns = _columns(cr, table)
-    for column in columns:
-        if column in overrides:
-            expressions.append(overrides[column])
-        elif column == "id" or column in mapped:
-            expressions.append(SQL("%s + r * %s", SQL.identifier("t", column), stride))
-        else:
-            expressions.append(SQL.identifier("t", column))
-    cr.execute(
-        SQL(
-            "INSERT INTO %s (%s) SELECT %s FROM %s t, generate_series(1, %s) r "
-            "WHERE %s",
-            SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-            SQL(", ").join(expressions),
-            SQL.identifier(table),
-            rounds,
-            where,
-        )
-    )
-    count = cr.rowcount
-    if "id" in columns:
-        cr.execute(
-            SQL(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                "(SELECT MAX(id) FROM %s))",
-                table,
-                SQL.identifier(table),
-            )
-        )
-    return count
-
-
-def _renamed(column):
-    return SQL("%s || '-' || r", SQL.identifier("t", column))
 
 
 # === Seeding: history before install ===
@@ -167,102 +110,22 @@ def seed_history(db_name, scale):
                 for i in range(customers_count)
             ]
         )
-        products = env["product.product"].create(
-            [
-                {
-                    "name": f"Bigdb Widget {i}",
-                    "type": "consu",
-                    "is_storable": True,
-                    "invoice_policy": "delivery",
-                    "list_price": 10.0 + i,
-                }
-                for i in range(LINES_PER_ORDER)
-            ]
+        _products, orders = make_delivered_orders(
+            env,
+            warehouse,
+            customers[:TEMPLATE_ORDERS],
+            LINES_PER_ORDER,
+            "Bigdb Widget",
+            10_000_000.0,
         )
-        for product in products:
-            env["stock.quant"]._update_available_quantity(
-                product, warehouse.lot_stock_id, 10_000_000.0
-            )
-        orders = env["sale.order"].create(
-            [
-                {
-                    "partner_id": customers[i].id,
-                    "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": 3})
-                        for product in products
-                    ],
-                }
-                for i in range(TEMPLATE_ORDERS)
-            ]
-        )
-        orders.action_confirm()
-        for picking in orders.picking_ids:
-            for move in picking.move_ids:
-                move.quantity = move.product_uom_qty
-                move.picked = True
-            picking.button_validate()
         open_order = orders[-1]
         (orders - open_order)._create_invoices().action_post()
         env.flush_all()
         template_moves = TEMPLATE_ORDERS * LINES_PER_ORDER
         rounds = max(0, math.ceil(moves_count / template_moves) - 1)
-        stride = 1 + max(
-            _max_id(cr, table)
-            for table in (
-                "sale_order",
-                "sale_order_line",
-                "stock_picking",
-                "stock_move",
-            )
-        )
         order_ids = tuple(orders.ids)
-        _copy_rows(
-            cr,
-            "sale_order",
-            SQL("t.id IN %s", order_ids),
-            rounds,
-            stride,
-            overrides={"name": _renamed("name")},
-        )
-        _copy_rows(
-            cr,
-            "sale_order_line",
-            SQL("t.order_id IN %s", order_ids),
-            rounds,
-            stride,
-            ("order_id",),
-        )
         picking_ids = tuple(orders.picking_ids.ids)
-        _copy_rows(
-            cr,
-            "stock_picking",
-            SQL("t.id IN %s", picking_ids),
-            rounds,
-            stride,
-            ("sale_id",),
-            {"name": _renamed("name")},
-        )
-        _copy_rows(
-            cr,
-            "stock_move",
-            SQL("t.picking_id IN %s", picking_ids),
-            rounds,
-            stride,
-            ("picking_id", "sale_line_id"),
-        )
-        cr.execute(
-            SQL(
-                "INSERT INTO sale_order_line_invoice_rel "
-                "(order_line_id, invoice_line_id) "
-                "SELECT rel.order_line_id + r * %s, rel.invoice_line_id "
-                "FROM sale_order_line_invoice_rel rel "
-                "JOIN sale_order_line sol ON sol.id = rel.order_line_id "
-                "CROSS JOIN generate_series(1, %s) r WHERE sol.order_id IN %s",
-                stride,
-                rounds,
-                order_ids,
-            )
-        )
+        stride = copy_sales_history(cr, order_ids, picking_ids, rounds)
         # Customers: the open orders (copies of the open template) go 40 to
         # the big customer (200 lines), the others round robin to the rest;
         # the invoiced orders round robin to everyone. Dates over 3 years.
@@ -468,19 +331,19 @@ def seed_contracts(db_name, scale):
             "contract_invoicing_run",
             "contract_invoicing_run_line",
         )
-        stride = 1 + max(_max_id(cr, table) for table in tables)
+        stride = 1 + max(max_id(cr, table) for table in tables)
         contract_ids = tuple(contracts.ids)
         invoice_ids = tuple(invoices.ids)
         run_ids = tuple(runs.ids)
-        _copy_rows(
+        copy_rows(
             cr,
             "contract_contract",
             SQL("t.id IN %s", contract_ids),
             rounds,
             stride,
-            overrides={"name": _renamed("name")},
+            overrides={"name": renamed("name")},
         )
-        _copy_rows(
+        copy_rows(
             cr,
             "contract_line",
             SQL("t.contract_id IN %s", contract_ids),
@@ -488,20 +351,20 @@ def seed_contracts(db_name, scale):
             stride,
             ("contract_id",),
         )
-        _copy_rows(
+        copy_rows(
             cr,
             "contract_invoicing_run",
             SQL("t.id IN %s", run_ids),
             rounds,
             stride,
-            overrides={"name": _renamed("name")},
+            overrides={"name": renamed("name")},
         )
         run_line_mapped = [
             column
             for column in ("run_id", "contract_id", "move_id")
-            if column in _columns(cr, "contract_invoicing_run_line")
+            if column in table_columns(cr, "contract_invoicing_run_line")
         ]
-        _copy_rows(
+        copy_rows(
             cr,
             "contract_invoicing_run_line",
             SQL("t.run_id IN %s", run_ids),
@@ -509,17 +372,17 @@ def seed_contracts(db_name, scale):
             stride,
             run_line_mapped,
         )
-        move_columns = _columns(cr, "account_move")
-        _copy_rows(
+        move_columns = table_columns(cr, "account_move")
+        copy_rows(
             cr,
             "account_move",
             SQL("t.id IN %s", invoice_ids),
             rounds,
             stride,
             [c for c in ("sci_invoicing_run_id",) if c in move_columns],
-            {"name": _renamed("name")},
+            {"name": renamed("name")},
         )
-        _copy_rows(
+        copy_rows(
             cr,
             "account_move_line",
             SQL("t.move_id IN %s", invoice_ids),
@@ -540,7 +403,7 @@ def seed_contracts(db_name, scale):
                 invoice_ids,
             )
         )
-        _copy_rows(
+        copy_rows(
             cr,
             "service_ledger_entry",
             SQL("t.invoice_id IN %s", invoice_ids),
@@ -549,7 +412,7 @@ def seed_contracts(db_name, scale):
             ("contract_id", "contract_line_id", "invoice_id", "invoice_line_id"),
             {"entry_number": SQL("nextval('service_ledger_entry_number_seq')")},
         )
-        _copy_rows(
+        copy_rows(
             cr,
             "contract_revenue_schedule",
             SQL("t.invoice_id IN %s", invoice_ids),
@@ -927,7 +790,7 @@ def run_steps(db_name):
                 "seconds": round(elapsed, 3),
                 "queries": queries,
                 "rows": size,
-                "peak_mb": _peak_rss_mb(),
+                "peak_mb": round(peak_rss_mb()),
             }
             _log(f"  {label}: {elapsed:.3f} s, {queries} queries, {size} rows")
     print(json.dumps(results))
@@ -956,7 +819,7 @@ def install(conf, db, mode):
             {
                 "seconds": round(time.perf_counter() - started, 1),
                 "queries": odoo.sql_db.sql_counter,
-                "peak_mb": _peak_rss_mb(),
+                "peak_mb": round(peak_rss_mb()),
             }
         )
     )
@@ -977,7 +840,7 @@ def _child(conf, *args):
 
 def measure_scale(conf, scale, keep=False):
     db = f"sci_bigdb_{str(scale).replace('.', '_')}x"
-    _copy_database(BASE_DB, db)
+    copy_database(BASE_DB, db)
     counts = seed_history(db, scale)
     _log(f"installing {ADDON} on {db}")
     results = {"install": _child(conf, "--install", db, "install")}
@@ -991,7 +854,7 @@ def measure_scale(conf, scale, keep=False):
     results["update"] = _child(conf, "--install", db, "update")
     _log(f"  update: {results['update']}")
     if not keep:
-        _drop_database(db)
+        drop_database(db)
     return counts, results
 
 
