@@ -13,7 +13,9 @@ memory; then the figures side by side:
   customer invoice per contract, one line per contract line: product,
   description, quantity, unit, price, income account, taxes; no link to the
   contract lines), then ``account.move.create`` (and ``action_post`` with
-  ``--post``) in batches of the engine's default size, each committed;
+  ``--post``) in batches of the engine's default size, each committed, with
+  the mail options the engine creates its invoices with (no tracking, no
+  creation message: ``FLOOR_CONTEXT``);
 - ``sci``: this addon's engine (``service.contract.invoicing.run``, batches
   committed; *Post at once* with ``--post``);
 - ``oca_alone``: OCA's cron (``contract.contract.cron_recurring_create_invoice``,
@@ -23,6 +25,8 @@ memory; then the figures side by side:
   OCA contracts (what the addon's presence costs OCA);
 - ``floor_addon``: the floor in the addon's database (what the addon's hooks
   on Odoo's invoices cost).
+- ``floor_mail`` (only when named in ``--runs``): the floor with Odoo's
+  default context, as a plain script would create and post the invoices.
 
 ``--runs`` picks some of them; ``--oca-max N`` leaves OCA out for sizes above
 N (its time grows faster than linearly). Run it through ``tools/benchmark``
@@ -162,6 +166,18 @@ def floor_values(env, today):
     return values
 
 
+# What the engine creates its invoices with (service.contract.invoicing.
+# _create_moves): no tracking values, creation message or subscription of the
+# author. The floor creates them alike (``floor_mail``: with Odoo's default
+# context, as a plain script would).
+FLOOR_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
+
+
 def run_floor(env, values, batch_size, post):
     """Odoo's floor: ``account.move.create`` (and ``action_post``) of the
     prepared ``values``, in batches of ``batch_size`` committed one by one
@@ -175,8 +191,8 @@ def run_floor(env, values, batch_size, post):
 
 
 def run_engine(db_name, engine, post=False, batch_size=None):
-    """Invoice every due contract with one engine (``floor``: Odoo's bare
-    create and post of the same invoices; ``sci``: this addon's engine;
+    """Invoice every due contract with one engine (``floor``, ``floor_mail``:
+    Odoo's bare create and post of the same invoices; ``sci``: this addon's engine;
     ``oca``: OCA's cron), posting the invoices when ``post``; print a JSON
     line."""
     registry = Registry(db_name)
@@ -200,12 +216,14 @@ def run_engine(db_name, engine, post=False, batch_size=None):
                 sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
             ).write({"is_service_contract": False})
             cr.commit()
-        values = floor_values(env, today) if engine == "floor" else None
+        values = floor_values(env, today) if engine.startswith("floor") else None
         env.invalidate_all()
         cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_move")
         last_move_id = cr.fetchone()[0]
         started = time.perf_counter()
         if engine == "floor":
+            run_floor(env(context=FLOOR_CONTEXT), values, batch_size, post)
+        elif engine == "floor_mail":
             run_floor(env, values, batch_size, post)
         elif engine == "sci":
             model = env["service.contract.invoicing"]
@@ -427,13 +445,14 @@ def main_lock_hold(args):
 # The timed runs of the comparison: (key, engine, database, label), the
 # database being "addon" (the base database where this addon is installed)
 # or "oca" (the base database with OCA's contract and the addon's
-# dependencies, without this addon).
+# dependencies, without this addon). All but the last by default.
 RUNS = (
     ("floor", "floor", "oca", "floor"),
     ("sci", "sci", "addon", "engine"),
     ("oca_alone", "oca", "oca", "OCA alone"),
     ("oca_addon", "oca", "addon", "OCA in addon DB"),
     ("floor_addon", "floor", "addon", "floor in addon DB"),
+    ("floor_mail", "floor_mail", "oca", "floor, Odoo's default context"),
 )
 
 
@@ -517,7 +536,8 @@ def print_comparison(args, rows, runs):
         + (" with Post at once" if args.post else "")
         + "; OCA = its cron"
         + (" + action_post" if args.post else "")
-        + ". 'alone' / without 'in addon DB': in a database without this addon."
+        + ". 'alone' / without 'in addon DB': in a database without this addon;"
+        " the floor creates with the engine's mail options (FLOOR_CONTEXT)."
     )
     header = ["N"] + [f"{labels[key]} s" for key in labels]
     header += ["engine/floor", "OCA alone/engine", "OCA in addon DB/engine"]
@@ -568,7 +588,9 @@ def print_comparison(args, rows, runs):
 
 
 def main_compare(args):
-    runs = [run for run in RUNS if run[0] in args.runs.split(",")]
+    # In the order given.
+    by_key = {run[0]: run for run in RUNS}
+    runs = [by_key[key] for key in args.runs.split(",")]
     if any(run[2] == "oca" for run in runs) and not database_exists(
         args.oca_base_db
     ):
@@ -597,7 +619,7 @@ def main():
     parser.add_argument("--sizes", default="1000,5000,10000")
     parser.add_argument(
         "--runs",
-        default=",".join(run[0] for run in RUNS),
+        default=",".join(run[0] for run in RUNS[:-1]),
         help="comma-separated runs to time, among "
         + ", ".join(run[0] for run in RUNS),
     )
@@ -625,7 +647,9 @@ def main():
         help="time OCA only for sizes up to N (the engine and the floor alone above)",
     )
     parser.add_argument(
-        "--run", choices=["floor", "sci", "oca"], help=argparse.SUPPRESS
+        "--run",
+        choices=["floor", "floor_mail", "sci", "oca"],
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
