@@ -51,6 +51,7 @@ import time
 # Helpers shared by the benchmark scripts (same folder).
 from bench_common import (
     copy_database,
+    cpu_seconds,
     database_exists,
     drop_database,
     peak_rss_mb,
@@ -220,6 +221,9 @@ def run_engine(db_name, engine, post=False, batch_size=None):
         env.invalidate_all()
         cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_move")
         last_move_id = cr.fetchone()[0]
+        cr.execute("SELECT pg_backend_pid()")
+        backend = cr.fetchone()[0]
+        cpu_started, db_cpu_started = cpu_seconds(), cpu_seconds(backend)
         started = time.perf_counter()
         if engine == "floor":
             run_floor(env(context=FLOOR_CONTEXT), values, batch_size, post)
@@ -245,12 +249,18 @@ def run_engine(db_name, engine, post=False, batch_size=None):
                 ).action_post()
         cr.commit()
         elapsed = time.perf_counter() - started
+        cpu, db_cpu = cpu_seconds(), cpu_seconds(backend)
         moves = env["account.move"].search([("id", ">", last_move_id)])
         invoices = moves.filtered(lambda move: move.move_type == "out_invoice")
         result = {
             "engine": engine,
             "with_addon": with_addon,
             "seconds": round(elapsed, 2),
+            "cpu_seconds": round(cpu - cpu_started, 2),
+            # None when PostgreSQL runs on another machine.
+            "db_cpu_seconds": (
+                round(db_cpu - db_cpu_started, 2) if db_cpu is not None else None
+            ),
             "invoices": len(invoices),
             "posted": len(invoices.filtered(lambda move: move.state == "posted")),
             "other_moves": len(moves - invoices),
@@ -510,7 +520,8 @@ def measure_size(args, size, runs, batch_size):
             f"N={size} {key}: {result['invoices']} invoices ({result['posted']} "
             f"posted, {result['lines']} product lines, {result['other_lines']} "
             f"other lines, total {result['amount_total']}) in "
-            f"{result['seconds']} s, peak {result['peak_rss_mb']} MB",
+            f"{result['seconds']} s (CPU {result['cpu_seconds']} s, PostgreSQL "
+            f"{result['db_cpu_seconds']} s), peak {result['peak_rss_mb']} MB",
             flush=True,
         )
     for name in seeded.values():
@@ -518,10 +529,52 @@ def measure_size(args, size, runs, batch_size):
     return results
 
 
-def _ratio(results, numerator, denominator):
-    if numerator in results and denominator in results:
-        return f"{results[numerator]['seconds'] / results[denominator]['seconds']:.2f}"
-    return "-"
+def _wall(result):
+    return result["seconds"]
+
+
+def _cpu(result):
+    """CPU seconds of the run's Odoo process and of its PostgreSQL backend
+    (the process alone when PostgreSQL is on another machine)."""
+    return result["cpu_seconds"] + (result["db_cpu_seconds"] or 0.0)
+
+
+def _print_table(title, rows, labels, measure):
+    """One line per size: ``measure`` of each run, then the ratios."""
+    ratios = (
+        ("engine/floor", "sci", "floor"),
+        ("OCA alone/engine", "oca_alone", "sci"),
+        ("OCA in addon DB/engine", "oca_addon", "sci"),
+    )
+    print()
+    print(title)
+    header = ["N"] + [f"{label} s" for label in labels.values()]
+    header += [name for name, _numerator, _denominator in ratios]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for size, results in rows:
+        cells = [f"{size:,}"]
+        cells += [
+            f"{measure(results[key]):.1f}" if key in results else "-"
+            for key in labels
+        ]
+        cells += [
+            f"{measure(results[numerator]) / measure(results[denominator]):.2f}"
+            if numerator in results and denominator in results
+            else "-"
+            for _name, numerator, denominator in ratios
+        ]
+        print("| " + " | ".join(cells) + " |")
+    if len(rows) > 1:
+        (small, first), (large, last) = rows[0], rows[-1]
+        print(
+            f"N={large:,} / N={small:,} (sizes {large / small:.2f}x): "
+            + "; ".join(
+                f"{labels[key]} {measure(last[key]) / measure(first[key]):.2f}x"
+                for key in labels
+                if key in first and key in last
+            )
+        )
 
 
 def print_comparison(args, rows, runs):
@@ -539,24 +592,22 @@ def print_comparison(args, rows, runs):
         + ". 'alone' / without 'in addon DB': in a database without this addon;"
         " the floor creates with the engine's mail options (FLOOR_CONTEXT)."
     )
-    header = ["N"] + [f"{labels[key]} s" for key in labels]
-    header += ["engine/floor", "OCA alone/engine", "OCA in addon DB/engine"]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for size, results in rows:
-        cells = [f"{size:,}"]
-        cells += [
-            f"{results[key]['seconds']:.1f}" if key in results else "-"
-            for key in labels
-        ]
-        cells += [
-            _ratio(results, "sci", "floor"),
-            _ratio(results, "oca_alone", "sci"),
-            _ratio(results, "oca_addon", "sci"),
-        ]
-        print("| " + " | ".join(cells) + " |")
+    _print_table("Wall time", rows, labels, _wall)
+    db_cpu = all(
+        result["db_cpu_seconds"] is not None
+        for _size, results in rows
+        for result in results.values()
+    )
+    _print_table(
+        "CPU time of the Odoo process"
+        + (" and of its PostgreSQL backend" if db_cpu else "")
+        + " (little changed by other work on the machine)",
+        rows,
+        labels,
+        _cpu,
+    )
     print()
-    print("Invoices per second (peak memory of the process, MB)")
+    print("Invoices per second, wall time (peak memory of the process, MB)")
     header = ["N"] + list(labels.values())
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
@@ -575,16 +626,6 @@ def print_comparison(args, rows, runs):
         made = {(r["invoices"], r["lines"], r["amount_total"]) for r in results.values()}
         if len(made) > 1:
             print(f"N={size}: the runs did not make the same invoices: {made}")
-    if len(rows) > 1:
-        (small, first), (large, last) = rows[0], rows[-1]
-        print(
-            f"time N={large:,} / N={small:,} (sizes {large / small:.2f}x): "
-            + "; ".join(
-                f"{labels[key]} {last[key]['seconds'] / first[key]['seconds']:.2f}x"
-                for key in labels
-                if key in first and key in last
-            )
-        )
 
 
 def main_compare(args):
