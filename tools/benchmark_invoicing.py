@@ -555,8 +555,7 @@ def _print_table(title, rows, labels, measure):
     for size, results in rows:
         cells = [f"{size:,}"]
         cells += [
-            f"{measure(results[key]):.1f}" if key in results else "-"
-            for key in labels
+            f"{measure(results[key]):.1f}" if key in results else "-" for key in labels
         ]
         cells += [
             f"{measure(results[numerator]) / measure(results[denominator]):.2f}"
@@ -623,7 +622,9 @@ def print_comparison(args, rows, runs):
             )
         print("| " + " | ".join(cells) + " |")
     for size, results in rows:
-        made = {(r["invoices"], r["lines"], r["amount_total"]) for r in results.values()}
+        made = {
+            (r["invoices"], r["lines"], r["amount_total"]) for r in results.values()
+        }
         if len(made) > 1:
             print(f"N={size}: the runs did not make the same invoices: {made}")
 
@@ -632,9 +633,7 @@ def main_compare(args):
     # In the order given.
     by_key = {run[0]: run for run in RUNS}
     runs = [by_key[key] for key in args.runs.split(",")]
-    if any(run[2] == "oca" for run in runs) and not database_exists(
-        args.oca_base_db
-    ):
+    if any(run[2] == "oca" for run in runs) and not database_exists(args.oca_base_db):
         print(
             f"no database {args.oca_base_db}: floor and OCA alone left out",
             flush=True,
@@ -661,8 +660,7 @@ def main():
     parser.add_argument(
         "--runs",
         default=",".join(run[0] for run in RUNS[:-1]),
-        help="comma-separated runs to time, among "
-        + ", ".join(run[0] for run in RUNS),
+        help="comma-separated runs to time, among " + ", ".join(run[0] for run in RUNS),
     )
     parser.add_argument(
         "--queue-job",

@@ -174,9 +174,7 @@ def main_kill_restart(args):
     bench.seed(db_name, size)
     log_path = f"/tmp/{db_name}.log"
     registry = Registry(db_name)
-    server = start_queue_job_server(
-        args.config, db_name, 2, log_path, new_session=True
-    )
+    server = start_queue_job_server(args.config, db_name, 2, log_path, new_session=True)
     try:
         with registry.cursor() as cr:
             run_id = bench.start_background_run(
@@ -196,9 +194,7 @@ def main_kill_restart(args):
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    server = start_queue_job_server(
-        args.config, db_name, 2, log_path, new_session=True
-    )
+    server = start_queue_job_server(args.config, db_name, 2, log_path, new_session=True)
     restarted = time.perf_counter()
     try:
         while True:
