@@ -49,18 +49,13 @@ import time
 from datetime import date, datetime
 
 # Helpers shared by the benchmark scripts (same folder).
-from bench_common import (
-    ADDON,
-    copy_database,
-    copy_rows,
-    copy_sales_history,
-    drop_database,
-    make_delivered_orders,
-    max_id,
-    peak_rss_mb,
-    renamed,
-    table_columns,
-)
+from bench_common import copy_database as _copy_database
+from bench_common import copy_rows as _copy_rows
+from bench_common import copy_sales_history, peak_rss_mb
+from bench_common import drop_database as _drop_database
+from bench_common import max_id as _max_id
+from bench_common import renamed as _renamed
+from bench_common import table_columns as _columns
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
@@ -71,6 +66,7 @@ from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_eval_datetime
 from odoo.tools.safe_eval import safe_eval
 
+ADDON = "service_contract_invoicing"
 BASE_DB = "sci_bigdb_base"
 CUSTOMERS = 500
 MOVES = 30_000
@@ -81,6 +77,12 @@ LINES_PER_ORDER = 5
 TEMPLATE_ORDERS = 15  # one of them not invoiced: 2,000 open of 30,000
 LINES_PER_CONTRACT = 5
 ADMIN = 2
+
+
+def _peak_rss_mb():
+    """Peak memory of this process so far, in MB (steps run one after the
+    other in one process: a step that grows it shows it)."""
+    return round(peak_rss_mb())
 
 
 def _log(message):
@@ -110,22 +112,48 @@ def seed_history(db_name, scale):
                 for i in range(customers_count)
             ]
         )
-        _products, orders = make_delivered_orders(
-            env,
-            warehouse,
-            customers[:TEMPLATE_ORDERS],
-            LINES_PER_ORDER,
-            "Bigdb Widget",
-            10_000_000.0,
+        products = env["product.product"].create(
+            [
+                {
+                    "name": f"Bigdb Widget {i}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "invoice_policy": "delivery",
+                    "list_price": 10.0 + i,
+                }
+                for i in range(LINES_PER_ORDER)
+            ]
         )
+        for product in products:
+            env["stock.quant"]._update_available_quantity(
+                product, warehouse.lot_stock_id, 10_000_000.0
+            )
+        orders = env["sale.order"].create(
+            [
+                {
+                    "partner_id": customers[i].id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 3})
+                        for product in products
+                    ],
+                }
+                for i in range(TEMPLATE_ORDERS)
+            ]
+        )
+        orders.action_confirm()
+        for picking in orders.picking_ids:
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            picking.button_validate()
         open_order = orders[-1]
         (orders - open_order)._create_invoices().action_post()
         env.flush_all()
         template_moves = TEMPLATE_ORDERS * LINES_PER_ORDER
         rounds = max(0, math.ceil(moves_count / template_moves) - 1)
-        order_ids = tuple(orders.ids)
-        picking_ids = tuple(orders.picking_ids.ids)
-        stride = copy_sales_history(cr, order_ids, picking_ids, rounds)
+        stride = copy_sales_history(
+            cr, tuple(orders.ids), tuple(orders.picking_ids.ids), rounds
+        )
         # Customers: the open orders (copies of the open template) go 40 to
         # the big customer (200 lines), the others round robin to the rest;
         # the invoiced orders round robin to everyone. Dates over 3 years.
@@ -331,19 +359,19 @@ def seed_contracts(db_name, scale):
             "contract_invoicing_run",
             "contract_invoicing_run_line",
         )
-        stride = 1 + max(max_id(cr, table) for table in tables)
+        stride = 1 + max(_max_id(cr, table) for table in tables)
         contract_ids = tuple(contracts.ids)
         invoice_ids = tuple(invoices.ids)
         run_ids = tuple(runs.ids)
-        copy_rows(
+        _copy_rows(
             cr,
             "contract_contract",
             SQL("t.id IN %s", contract_ids),
             rounds,
             stride,
-            overrides={"name": renamed("name")},
+            overrides={"name": _renamed("name")},
         )
-        copy_rows(
+        _copy_rows(
             cr,
             "contract_line",
             SQL("t.contract_id IN %s", contract_ids),
@@ -351,20 +379,20 @@ def seed_contracts(db_name, scale):
             stride,
             ("contract_id",),
         )
-        copy_rows(
+        _copy_rows(
             cr,
             "contract_invoicing_run",
             SQL("t.id IN %s", run_ids),
             rounds,
             stride,
-            overrides={"name": renamed("name")},
+            overrides={"name": _renamed("name")},
         )
         run_line_mapped = [
             column
             for column in ("run_id", "contract_id", "move_id")
-            if column in table_columns(cr, "contract_invoicing_run_line")
+            if column in _columns(cr, "contract_invoicing_run_line")
         ]
-        copy_rows(
+        _copy_rows(
             cr,
             "contract_invoicing_run_line",
             SQL("t.run_id IN %s", run_ids),
@@ -372,17 +400,17 @@ def seed_contracts(db_name, scale):
             stride,
             run_line_mapped,
         )
-        move_columns = table_columns(cr, "account_move")
-        copy_rows(
+        move_columns = _columns(cr, "account_move")
+        _copy_rows(
             cr,
             "account_move",
             SQL("t.id IN %s", invoice_ids),
             rounds,
             stride,
             [c for c in ("sci_invoicing_run_id",) if c in move_columns],
-            {"name": renamed("name")},
+            {"name": _renamed("name")},
         )
-        copy_rows(
+        _copy_rows(
             cr,
             "account_move_line",
             SQL("t.move_id IN %s", invoice_ids),
@@ -403,7 +431,7 @@ def seed_contracts(db_name, scale):
                 invoice_ids,
             )
         )
-        copy_rows(
+        _copy_rows(
             cr,
             "service_ledger_entry",
             SQL("t.invoice_id IN %s", invoice_ids),
@@ -412,7 +440,7 @@ def seed_contracts(db_name, scale):
             ("contract_id", "contract_line_id", "invoice_id", "invoice_line_id"),
             {"entry_number": SQL("nextval('service_ledger_entry_number_seq')")},
         )
-        copy_rows(
+        _copy_rows(
             cr,
             "contract_revenue_schedule",
             SQL("t.invoice_id IN %s", invoice_ids),
@@ -790,7 +818,7 @@ def run_steps(db_name):
                 "seconds": round(elapsed, 3),
                 "queries": queries,
                 "rows": size,
-                "peak_mb": round(peak_rss_mb()),
+                "peak_mb": _peak_rss_mb(),
             }
             _log(f"  {label}: {elapsed:.3f} s, {queries} queries, {size} rows")
     print(json.dumps(results))
@@ -819,7 +847,7 @@ def install(conf, db, mode):
             {
                 "seconds": round(time.perf_counter() - started, 1),
                 "queries": odoo.sql_db.sql_counter,
-                "peak_mb": round(peak_rss_mb()),
+                "peak_mb": _peak_rss_mb(),
             }
         )
     )
@@ -840,7 +868,7 @@ def _child(conf, *args):
 
 def measure_scale(conf, scale, keep=False):
     db = f"sci_bigdb_{str(scale).replace('.', '_')}x"
-    copy_database(BASE_DB, db)
+    _copy_database(BASE_DB, db)
     counts = seed_history(db, scale)
     _log(f"installing {ADDON} on {db}")
     results = {"install": _child(conf, "--install", db, "install")}
@@ -854,7 +882,7 @@ def measure_scale(conf, scale, keep=False):
     results["update"] = _child(conf, "--install", db, "update")
     _log(f"  update: {results['update']}")
     if not keep:
-        drop_database(db)
+        _drop_database(db)
     return counts, results
 
 
