@@ -24,11 +24,14 @@ memory; then the figures side by side:
 - ``oca_addon``: the same in the addon's database, its contracts turned into
   OCA contracts (what the addon's presence costs OCA);
 - ``floor_addon``: the floor in the addon's database (what the addon's hooks
-  on Odoo's invoices cost).
+  on Odoo's invoices cost);
 - ``floor_mail`` (only when named in ``--runs``): the floor with Odoo's
   default context, as a plain script would create and post the invoices.
 
-``--runs`` picks some of them; ``--oca-max N`` leaves OCA out for sizes above
+Each run prints its wall time and its CPU time (the Odoo process's and its
+PostgreSQL backend's, read from ``/proc`` when the cluster is local), which
+other work on a shared machine changes much less. ``--runs`` picks some of
+them, in the order given; ``--oca-max N`` leaves OCA out for sizes above
 N (its time grows faster than linearly). Run it through ``tools/benchmark``
 (which starts a throwaway PostgreSQL cluster, makes both base databases and
 writes the Odoo configuration), not by hand.
