@@ -49,13 +49,19 @@ copies are only of the contracts, their lines and their ledger entries.
 import argparse
 import json
 import math
-import resource
 import subprocess
 import sys
 import time
 from datetime import date, datetime
 
-from benchmark_invoicing import _copy_database, _drop_database
+# Helpers shared by the benchmark scripts (same folder).
+from bench_common import copy_database as _copy_database
+from bench_common import copy_rows as _copy_rows
+from bench_common import copy_sales_history, peak_rss_mb
+from bench_common import drop_database as _drop_database
+from bench_common import max_id as _max_id
+from bench_common import renamed as _renamed
+from bench_common import table_columns as _columns
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
@@ -82,72 +88,11 @@ ADMIN = 2
 def _peak_rss_mb():
     """Peak memory of this process so far, in MB (steps run one after the
     other in one process: a step that grows it shows it)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return round(peak_rss_mb())
 
 
 def _log(message):
     print(message, file=sys.stderr, flush=True)
-
-
-def _columns(cr, table):
-    cr.execute(
-        SQL(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = %s ORDER BY ordinal_position",
-            table,
-        )
-    )
-    return [row[0] for row in cr.fetchall()]
-
-
-def _max_id(cr, table):
-    cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table)))
-    return cr.fetchone()[0]
-
-
-def _copy_rows(cr, table, where, rounds, stride, mapped=(), overrides=None):
-    """Copy the rows of ``table`` matching ``where`` ``rounds`` times (round
-    ``r`` from 1): the id and the ``mapped`` foreign keys shifted by ``r *
-    stride`` (they point to the copies of the same round), the ``overrides``
-    columns set to their SQL expression (``t`` the template row, ``r`` the
-    round)."""
-    overrides = overrides or {}
-    expressions = []
-    columns = _columns(cr, table)
-    for column in columns:
-        if column in overrides:
-            expressions.append(overrides[column])
-        elif column == "id" or column in mapped:
-            expressions.append(SQL("%s + r * %s", SQL.identifier("t", column), stride))
-        else:
-            expressions.append(SQL.identifier("t", column))
-    cr.execute(
-        SQL(
-            "INSERT INTO %s (%s) SELECT %s FROM %s t, generate_series(1, %s) r "
-            "WHERE %s",
-            SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-            SQL(", ").join(expressions),
-            SQL.identifier(table),
-            rounds,
-            where,
-        )
-    )
-    count = cr.rowcount
-    if "id" in columns:
-        cr.execute(
-            SQL(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                "(SELECT MAX(id) FROM %s))",
-                table,
-                SQL.identifier(table),
-            )
-        )
-    return count
-
-
-def _renamed(column):
-    return SQL("%s || '-' || r", SQL.identifier("t", column))
 
 
 # === Seeding: history before install ===
@@ -217,62 +162,8 @@ def seed_history(db_name, scale, customers_only=False):
         env.flush_all()
         template_moves = TEMPLATE_ORDERS * LINES_PER_ORDER
         rounds = max(0, math.ceil(moves_count / template_moves) - 1)
-        stride = 1 + max(
-            _max_id(cr, table)
-            for table in (
-                "sale_order",
-                "sale_order_line",
-                "stock_picking",
-                "stock_move",
-            )
-        )
-        order_ids = tuple(orders.ids)
-        _copy_rows(
-            cr,
-            "sale_order",
-            SQL("t.id IN %s", order_ids),
-            rounds,
-            stride,
-            overrides={"name": _renamed("name")},
-        )
-        _copy_rows(
-            cr,
-            "sale_order_line",
-            SQL("t.order_id IN %s", order_ids),
-            rounds,
-            stride,
-            ("order_id",),
-        )
-        picking_ids = tuple(orders.picking_ids.ids)
-        _copy_rows(
-            cr,
-            "stock_picking",
-            SQL("t.id IN %s", picking_ids),
-            rounds,
-            stride,
-            ("sale_id",),
-            {"name": _renamed("name")},
-        )
-        _copy_rows(
-            cr,
-            "stock_move",
-            SQL("t.picking_id IN %s", picking_ids),
-            rounds,
-            stride,
-            ("picking_id", "sale_line_id"),
-        )
-        cr.execute(
-            SQL(
-                "INSERT INTO sale_order_line_invoice_rel "
-                "(order_line_id, invoice_line_id) "
-                "SELECT rel.order_line_id + r * %s, rel.invoice_line_id "
-                "FROM sale_order_line_invoice_rel rel "
-                "JOIN sale_order_line sol ON sol.id = rel.order_line_id "
-                "CROSS JOIN generate_series(1, %s) r WHERE sol.order_id IN %s",
-                stride,
-                rounds,
-                order_ids,
-            )
+        stride = copy_sales_history(
+            cr, tuple(orders.ids), tuple(orders.picking_ids.ids), rounds
         )
         # Customers: the open orders (copies of the open template) go 40 to
         # the big customer (200 lines), the others round robin to the rest;

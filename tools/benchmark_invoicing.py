@@ -1,19 +1,40 @@
-"""Benchmark: Create Contract Invoices engine vs OCA's own contract cron.
+"""Benchmark: Create Contract Invoices against Odoo's floor and OCA's cron.
 
-Seeds N one-line monthly customer contracts (all due today) in a database
-copied from a base database where the addon is installed, copies that seeded
-database once per engine, and times on the same data:
+Seeds N one-line monthly customer contracts (all due today) in two databases
+copied from two base databases (seeded alike by ``seed``): ``sci_bench_base``
+where the addon is installed, and ``sci_bench_oca_base`` with the addon's
+dependencies only (OCA's ``contract``, ``sale_management``, ``sale_stock``,
+``queue_job``). Each run below works on a fresh copy of its seeded database,
+in a process of its own, and prints its time, invoices per second and peak
+memory; then the figures side by side:
 
-- this addon's engine (``service.contract.invoicing.run``, batches committed),
-- OCA's cron (``contract.contract.cron_recurring_create_invoice``),
+- ``floor``: Odoo's floor, in the database without the addon: the same
+  invoices as bare ``account.move`` values, built before the timer (one
+  customer invoice per contract, one line per contract line: product,
+  description, quantity, unit, price, income account, taxes; no link to the
+  contract lines), then ``account.move.create`` (and ``action_post`` with
+  ``--post``) in batches of the engine's default size, each committed, with
+  the mail options the engine creates its invoices with (no tracking, no
+  creation message: ``FLOOR_CONTEXT``);
+- ``sci``: this addon's engine (``service.contract.invoicing.run``, batches
+  committed; *Post at once* with ``--post``);
+- ``oca_alone``: OCA's cron (``contract.contract.cron_recurring_create_invoice``,
+  then ``action_post`` of its invoices with ``--post``) in the database
+  without the addon;
+- ``oca_addon``: the same in the addon's database, its contracts turned into
+  OCA contracts (what the addon's presence costs OCA);
+- ``floor_addon``: the floor in the addon's database (what the addon's hooks
+  on Odoo's invoices cost);
+- ``floor_mail`` (only when named in ``--runs``): the floor with Odoo's
+  default context, as a plain script would create and post the invoices.
 
-each in its own process, printing invoices per second, the ratio, and the peak
-memory of the process. ``--post`` times end to end, invoices created and
-posted: the engine with *Post at once* against OCA's cron followed by
-``action_post`` of the invoices it created. ``--oca-max N`` leaves OCA out for
-sizes above N (its time grows faster than linearly), to time the engine alone
-on larger sizes. Run it through ``tools/benchmark`` (which starts a
-throwaway PostgreSQL cluster and writes the Odoo configuration), not by hand.
+Each run prints its wall time and its CPU time (the Odoo process's and its
+PostgreSQL backend's, read from ``/proc`` when the cluster is local), which
+other work on a shared machine changes much less. ``--runs`` picks some of
+them, in the order given; ``--oca-max N`` leaves OCA out for sizes above
+N (its time grows faster than linearly). Run it through ``tools/benchmark``
+(which starts a throwaway PostgreSQL cluster, makes both base databases and
+writes the Odoo configuration), not by hand.
 
 ``--queue-job 1,2`` instead times one real background run per number of
 queue_job workers: an Odoo server with the job runner (``--load=base,web,
@@ -26,58 +47,39 @@ journal (from its first posting to its commit).
 
 import argparse
 import json
-import os
-import resource
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
+
+# Helpers shared by the benchmark scripts (same folder).
+from bench_common import (
+    copy_database,
+    cpu_seconds,
+    database_exists,
+    drop_database,
+    peak_rss_mb,
+    start_queue_job_server,
+)
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
-from odoo.tools import SQL
-
-ADDON = "service_contract_invoicing"
-
-
-def _peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def _admin_cursor(conf_db="postgres"):
-    return odoo.sql_db.db_connect(conf_db).cursor()
-
-
-def _copy_database(source, target):
-    odoo.sql_db.close_db(source)
-    with _admin_cursor() as cr:
-        cr._cnx.autocommit = True
-        cr.execute(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(target)))
-        cr.execute(
-            SQL(
-                "CREATE DATABASE %s TEMPLATE %s",
-                SQL.identifier(target),
-                SQL.identifier(source),
-            )
-        )
-
-
-def _drop_database(name):
-    odoo.sql_db.close_db(name)
-    with _admin_cursor() as cr:
-        cr._cnx.autocommit = True
-        cr.execute(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(name)))
 
 
 def seed(db_name, count):
-    """Create `count` signed one-line monthly contracts due today."""
+    """Create ``count`` one-line monthly contracts due today: signed service
+    contracts where this addon is installed, OCA's own contracts (the same
+    values, OCA's recurrence fields) where it is not."""
     registry = Registry(db_name)
     with registry.cursor() as cr:
         env = api.Environment(
             cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True}
         )
+        with_addon = "is_service_contract" in env["contract.contract"]._fields
+        if with_addon:
+            recurrence = {"is_service_contract": True, "invoice_period": "month"}
+        else:
+            recurrence = {"recurring_rule_type": "monthly", "recurring_interval": 1}
         company = env.ref("base.main_company")
         journal = env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
@@ -94,12 +96,11 @@ def seed(db_name, count):
                 [
                     {
                         "name": f"Benchmark {i}",
-                        "is_service_contract": True,
                         "partner_id": partners[i % len(partners)].id,
                         "company_id": company.id,
                         "journal_id": journal.id,
                         "date_start": today,
-                        "invoice_period": "month",
+                        **recurrence,
                         "contract_line_ids": [
                             Command.create(
                                 {
@@ -115,20 +116,96 @@ def seed(db_name, count):
                     for i in range(start, min(start + 500, count))
                 ]
             )
-            contracts.action_sign()
+            if with_addon:
+                contracts.action_sign()
             cr.commit()
             env.invalidate_all()
 
 
-def run_engine(db_name, engine, post=False):
-    """Invoice every due contract with one engine (and post the invoices when
-    ``post``); print a JSON line."""
+def floor_values(env, today):
+    """The invoices of the seeded contracts as bare ``account.move`` values:
+    one customer invoice per contract, one line per contract line with what
+    the line says (product, description, quantity, unit price) and what Odoo
+    would find for it (income account, taxes through the fiscal position).
+    Neither OCA's nor this addon's code: no link to the contract lines."""
+    values = []
+    contracts = env["contract.contract"].search(
+        [("name", "=like", "Benchmark %")], order="id"
+    )
+    for contract in contracts:
+        fiscal_position = contract.fiscal_position_id
+        lines = []
+        for line in contract.contract_line_ids.filtered(lambda ln: not ln.display_type):
+            product = line.product_id
+            taxes = product.taxes_id.filtered(
+                lambda tax, company=contract.company_id: tax.company_id == company
+            )
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": line.name,
+                        "quantity": line.quantity,
+                        "product_uom_id": line.uom_id.id,
+                        "price_unit": line.price_unit,
+                        "account_id": product.product_tmpl_id.get_product_accounts(
+                            fiscal_pos=fiscal_position
+                        )["income"].id,
+                        "tax_ids": [Command.set(fiscal_position.map_tax(taxes).ids)],
+                    }
+                )
+            )
+        values.append(
+            {
+                "move_type": "out_invoice",
+                "company_id": contract.company_id.id,
+                "partner_id": (contract.invoice_partner_id or contract.partner_id).id,
+                "journal_id": contract.journal_id.id,
+                "currency_id": contract.currency_id.id,
+                "fiscal_position_id": fiscal_position.id,
+                "invoice_date": today,
+                "invoice_line_ids": lines,
+            }
+        )
+    return values
+
+
+# What the engine creates its invoices with (service.contract.invoicing.
+# _create_moves): no tracking values, creation message or subscription of the
+# author. The floor creates them alike (``floor_mail``: with Odoo's default
+# context, as a plain script would).
+FLOOR_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
+
+
+def run_floor(env, values, batch_size, post):
+    """Odoo's floor: ``account.move.create`` (and ``action_post``) of the
+    prepared ``values``, in batches of ``batch_size`` committed one by one
+    like the engine's."""
+    for start in range(0, len(values), batch_size):
+        moves = env["account.move"].create(values[start : start + batch_size])
+        if post:
+            moves.action_post()
+        env.cr.commit()
+        env.invalidate_all()
+
+
+def run_engine(db_name, engine, post=False, batch_size=None):
+    """Invoice every due contract with one engine (``floor``, ``floor_mail``:
+    Odoo's bare create and post of the same invoices; ``sci``: this addon's engine;
+    ``oca``: OCA's cron), posting the invoices when ``post``; print a JSON
+    line."""
     registry = Registry(db_name)
-    rss_before = _peak_rss_mb()
+    rss_before = peak_rss_mb()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         today = fields.Date.context_today(env["res.partner"])
-        if engine == "oca":
+        with_addon = "is_service_contract" in env["contract.contract"]._fields
+        if engine == "oca" and with_addon:
             # OCA's cron invoices service contracts through the engine: to
             # time OCA's own code, the same contracts keep OCA's rules. (The
             # addon's modules import once the registry has set the addons
@@ -143,9 +220,19 @@ def run_engine(db_name, engine, post=False):
                 sci_skip_lock_check=Trusted(), sci_status_write=Trusted()
             ).write({"is_service_contract": False})
             cr.commit()
-        moves_before = env["account.move"].search_count([])
+        values = floor_values(env, today) if engine.startswith("floor") else None
+        env.invalidate_all()
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_move")
+        last_move_id = cr.fetchone()[0]
+        cr.execute("SELECT pg_backend_pid()")
+        backend = cr.fetchone()[0]
+        cpu_started, db_cpu_started = cpu_seconds(), cpu_seconds(backend)
         started = time.perf_counter()
-        if engine == "sci":
+        if engine == "floor":
+            run_floor(env(context=FLOOR_CONTEXT), values, batch_size, post)
+        elif engine == "floor_mail":
+            run_floor(env, values, batch_size, post)
+        elif engine == "sci":
             model = env["service.contract.invoicing"]
             contracts = env["contract.contract"].search(
                 model._due_contracts_domain(today), order="id"
@@ -165,107 +252,76 @@ def run_engine(db_name, engine, post=False):
                 ).action_post()
         cr.commit()
         elapsed = time.perf_counter() - started
-        invoices = env["account.move"].search_count([]) - moves_before
-        posted = env["account.move"].search_count([("state", "=", "posted")])
-    print(
-        json.dumps(
-            {
-                "engine": engine,
-                "seconds": round(elapsed, 2),
-                "invoices": invoices,
-                "posted": posted,
-                "peak_rss_mb": round(_peak_rss_mb(), 1),
-                "rss_before_mb": round(rss_before, 1),
-            }
-        )
+        cpu, db_cpu = cpu_seconds(), cpu_seconds(backend)
+        moves = env["account.move"].search([("id", ">", last_move_id)])
+        invoices = moves.filtered(lambda move: move.move_type == "out_invoice")
+        result = {
+            "engine": engine,
+            "with_addon": with_addon,
+            "seconds": round(elapsed, 2),
+            "cpu_seconds": round(cpu - cpu_started, 2),
+            # None when PostgreSQL runs on another machine.
+            "db_cpu_seconds": (
+                round(db_cpu - db_cpu_started, 2) if db_cpu is not None else None
+            ),
+            "invoices": len(invoices),
+            "posted": len(invoices.filtered(lambda move: move.state == "posted")),
+            "other_moves": len(moves - invoices),
+            # Product lines; the engine adds a note line per contract.
+            "lines": len(
+                invoices.invoice_line_ids.filtered(
+                    lambda line: line.display_type == "product"
+                )
+            ),
+            "other_lines": len(
+                invoices.invoice_line_ids.filtered(
+                    lambda line: line.display_type != "product"
+                )
+            ),
+            "amount_total": round(sum(invoices.mapped("amount_total")), 2),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+            "rss_before_mb": round(rss_before, 1),
+        }
+    print(json.dumps(result))
+
+
+def start_background_run(env, trigger):
+    """Start a background run (one queue_job job per batch) of every due
+    contract, dated today, and commit: the job runner of a server takes the
+    jobs. Returns the run."""
+    env["ir.config_parameter"].set_param(
+        "service_contract_invoicing.background_threshold", "0"
     )
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_http(port, process, timeout=300):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the Odoo server stopped")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=5)
-            return
-        except OSError:
-            time.sleep(1)
-    raise RuntimeError("the Odoo server did not answer")
+    today = fields.Date.context_today(env["res.partner"])
+    engine = env["service.contract.invoicing"]
+    contracts = env["contract.contract"].search(
+        engine._due_contracts_domain(today), order="id"
+    )
+    invoicing_run = env["contract.invoicing.run"]._start(
+        contracts,
+        trigger=trigger,
+        posting_date=today,
+        invoice_to_date=today,
+        combine=True,
+    )
+    invoicing_run._execute(contracts)
+    env.cr.commit()
+    return invoicing_run
 
 
 def run_queue_job(config, db_name, workers, log_path):
     """One background run of every due contract, with an Odoo server running
     the job runner at ``workers`` jobs at once. Returns a result dict."""
-    port, gevent_port = _free_port(), _free_port()
-    env = dict(
-        os.environ,
-        ODOO_QUEUE_JOB_CHANNELS=(
-            f"root:{workers},root.service_contract_invoicing:{workers}"
-        ),
-    )
-    # Multi-process Odoo starts its websocket server as "python <argv[0]>
-    # gevent": argv[0] must be a script, not "-m odoo".
-    launcher = f"{log_path}.odoo-bin"
-    with open(launcher, "w") as script:
-        script.write(
-            "__import__('os').environ['TZ'] = 'UTC'\nimport odoo.cli\n\n"
-            "odoo.cli.main()\n"
-        )
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                launcher,
-                "-c",
-                config,
-                "-d",
-                db_name,
-                f"--db-filter=^{db_name}$",
-                "--http-port",
-                str(port),
-                f"--gevent-port={gevent_port}",
-                "--load=base,web,queue_job",
-                # One HTTP worker per job, and one for the runner's calls.
-                f"--workers={workers + 1}",
-                "--max-cron-threads=0",
-                "--limit-time-cpu=600",
-                "--limit-time-real=1200",
-                "--log-level=warn",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    # A new log for each run (start_queue_job_server appends).
+    open(log_path, "w").close()
+    server = start_queue_job_server(config, db_name, workers, log_path)
     try:
-        _wait_http(port, server)
         registry = Registry(db_name)
         with registry.cursor() as cr:
-            env_ = api.Environment(cr, SUPERUSER_ID, {})
-            env_["ir.config_parameter"].set_param(
-                "service_contract_invoicing.background_threshold", "0"
-            )
-            today = fields.Date.context_today(env_["res.partner"])
-            engine = env_["service.contract.invoicing"]
-            contracts = env_["contract.contract"].search(
-                engine._due_contracts_domain(today), order="id"
-            )
             started = time.perf_counter()
-            invoicing_run = env_["contract.invoicing.run"]._start(
-                contracts,
-                trigger="wizard",
-                posting_date=today,
-                invoice_to_date=today,
-                combine=True,
+            invoicing_run = start_background_run(
+                api.Environment(cr, SUPERUSER_ID, {}), "wizard"
             )
-            invoicing_run._execute(contracts)
-            cr.commit()
             run_id, batches = invoicing_run.id, invoicing_run.batch_count
         while True:
             time.sleep(0.5)
@@ -350,7 +406,7 @@ def main_queue_job(args):
     rows = []
     for size in [int(value) for value in args.sizes.split(",")]:
         seeded = f"sci_bench_seed_{size}"
-        _copy_database(args.base_db, seeded)
+        copy_database(args.base_db, seeded)
         started = time.perf_counter()
         seed(seeded, size)
         print(
@@ -359,12 +415,12 @@ def main_queue_job(args):
         )
         for workers in workers_list:
             target = f"sci_bench_qj{workers}_{size}"
-            _copy_database(seeded, target)
+            copy_database(seeded, target)
             result = run_queue_job(args.config, target, workers, f"/tmp/{target}.log")
-            _drop_database(target)
+            drop_database(target)
             rows.append((size, result))
             print(json.dumps(dict(result, contracts=size)), flush=True)
-        _drop_database(seeded)
+        drop_database(seeded)
     print()
     print(
         f"{'N':>6} | {'workers':>7} | {'jobs':>4} | {'seconds':>8} | "
@@ -384,10 +440,10 @@ def main_queue_job(args):
 def main_lock_hold(args):
     size = int(args.sizes.split(",")[0])
     seeded = f"sci_bench_lock_{size}"
-    _copy_database(args.base_db, seeded)
+    copy_database(args.base_db, seeded)
     seed(seeded, size)
     holds = measure_lock_hold(seeded)
-    _drop_database(seeded)
+    drop_database(seeded)
     total = sum(hold[0] for hold in holds)
     held = sum(hold[1] for hold in holds)
     count = sum(hold[2] for hold in holds)
@@ -399,11 +455,216 @@ def main_lock_hold(args):
     )
 
 
+# The timed runs of the comparison: (key, engine, database, label), the
+# database being "addon" (the base database where this addon is installed)
+# or "oca" (the base database with OCA's contract and the addon's
+# dependencies, without this addon). All but the last by default.
+RUNS = (
+    ("floor", "floor", "oca", "floor"),
+    ("sci", "sci", "addon", "engine"),
+    ("oca_alone", "oca", "oca", "OCA alone"),
+    ("oca_addon", "oca", "addon", "OCA in addon DB"),
+    ("floor_addon", "floor", "addon", "floor in addon DB"),
+    ("floor_mail", "floor_mail", "oca", "floor, Odoo's default context"),
+)
+
+
+def engine_batch_size():
+    """The engine's default batch size (the floor commits batches as large)."""
+    odoo.modules.module.initialize_sys_path()
+    from odoo.addons.service_contract_invoicing.models.service_contract_invoicing import (  # noqa: E501
+        BATCH_SIZE,
+    )
+
+    return BATCH_SIZE
+
+
+def _child_run(args, engine, db_name, batch_size):
+    """One timed run in a process of its own; returns its JSON result."""
+    command = [sys.executable, __file__, "-c", args.config, "--run", engine]
+    command += ["--db", db_name, "--batch-size", str(batch_size)]
+    if args.post:
+        command.append("--post")
+    output = subprocess.run(command, check=False, capture_output=True, text=True)
+    if output.returncode:
+        sys.stderr.write(output.stderr)
+        output.check_returncode()
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def _seeded(base, size):
+    name = f"{base}_seed_{size}"
+    copy_database(base, name)
+    started = time.perf_counter()
+    seed(name, size)
+    print(
+        f"seeded {size} contracts in {name} in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+    return name
+
+
+def measure_size(args, size, runs, batch_size):
+    """Seed the databases once for ``size`` contracts, then time each run on
+    a copy of its seeded database. Returns {key: result}."""
+    seeded = {}
+    results = {}
+    for key, engine, database, _label in runs:
+        if key.startswith("oca") and args.oca_max is not None and size > args.oca_max:
+            continue
+        if database not in seeded:
+            base = args.base_db if database == "addon" else args.oca_base_db
+            seeded[database] = _seeded(base, size)
+        target = f"sci_bench_{key}_{size}"
+        copy_database(seeded[database], target)
+        results[key] = result = _child_run(args, engine, target, batch_size)
+        drop_database(target)
+        print(
+            f"N={size} {key}: {result['invoices']} invoices ({result['posted']} "
+            f"posted, {result['lines']} product lines, {result['other_lines']} "
+            f"other lines, total {result['amount_total']}) in "
+            f"{result['seconds']} s (CPU {result['cpu_seconds']} s, PostgreSQL "
+            f"{result['db_cpu_seconds']} s), peak {result['peak_rss_mb']} MB",
+            flush=True,
+        )
+    for name in seeded.values():
+        drop_database(name)
+    return results
+
+
+def _wall(result):
+    return result["seconds"]
+
+
+def _cpu(result):
+    """CPU seconds of the run's Odoo process and of its PostgreSQL backend
+    (the process alone when PostgreSQL is on another machine)."""
+    return result["cpu_seconds"] + (result["db_cpu_seconds"] or 0.0)
+
+
+def _print_table(title, rows, labels, measure):
+    """One line per size: ``measure`` of each run, then the ratios."""
+    ratios = (
+        ("engine/floor", "sci", "floor"),
+        ("OCA alone/engine", "oca_alone", "sci"),
+        ("OCA in addon DB/engine", "oca_addon", "sci"),
+    )
+    print()
+    print(title)
+    header = ["N"] + [f"{label} s" for label in labels.values()]
+    header += [name for name, _numerator, _denominator in ratios]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for size, results in rows:
+        cells = [f"{size:,}"]
+        cells += [
+            f"{measure(results[key]):.1f}" if key in results else "-" for key in labels
+        ]
+        cells += [
+            f"{measure(results[numerator]) / measure(results[denominator]):.2f}"
+            if numerator in results and denominator in results
+            else "-"
+            for _name, numerator, denominator in ratios
+        ]
+        print("| " + " | ".join(cells) + " |")
+    if len(rows) > 1:
+        (small, first), (large, last) = rows[0], rows[-1]
+        print(
+            f"N={large:,} / N={small:,} (sizes {large / small:.2f}x): "
+            + "; ".join(
+                f"{labels[key]} {measure(last[key]) / measure(first[key]):.2f}x"
+                for key in labels
+                if key in first and key in last
+            )
+        )
+
+
+def print_comparison(args, rows, runs):
+    labels = dict((key, label) for key, _engine, _db, label in runs)
+    print()
+    print(
+        ("End to end, invoices created and posted" if args.post else "Invoices created")
+        + ": floor = Odoo's account.move.create"
+        + (" + action_post" if args.post else "")
+        + " of the same invoices (values built before the timer); engine = Create "
+        "Contract Invoices"
+        + (" with Post at once" if args.post else "")
+        + "; OCA = its cron"
+        + (" + action_post" if args.post else "")
+        + ". 'alone' / without 'in addon DB': in a database without this addon;"
+        " the floor creates with the engine's mail options (FLOOR_CONTEXT)."
+    )
+    _print_table("Wall time", rows, labels, _wall)
+    db_cpu = all(
+        result["db_cpu_seconds"] is not None
+        for _size, results in rows
+        for result in results.values()
+    )
+    _print_table(
+        "CPU time of the Odoo process"
+        + (" and of its PostgreSQL backend" if db_cpu else "")
+        + " (little changed by other work on the machine)",
+        rows,
+        labels,
+        _cpu,
+    )
+    print()
+    print("Invoices per second, wall time (peak memory of the process, MB)")
+    header = ["N"] + list(labels.values())
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for size, results in rows:
+        cells = [f"{size:,}"]
+        for key in labels:
+            result = results.get(key)
+            cells.append(
+                f"{result['invoices'] / result['seconds']:.1f} "
+                f"({result['peak_rss_mb']:.0f})"
+                if result
+                else "-"
+            )
+        print("| " + " | ".join(cells) + " |")
+    for size, results in rows:
+        made = {
+            (r["invoices"], r["lines"], r["amount_total"]) for r in results.values()
+        }
+        if len(made) > 1:
+            print(f"N={size}: the runs did not make the same invoices: {made}")
+
+
+def main_compare(args):
+    # In the order given.
+    by_key = {run[0]: run for run in RUNS}
+    runs = [by_key[key] for key in args.runs.split(",")]
+    if any(run[2] == "oca" for run in runs) and not database_exists(args.oca_base_db):
+        print(
+            f"no database {args.oca_base_db}: floor and OCA alone left out",
+            flush=True,
+        )
+        runs = [run for run in runs if run[2] != "oca"]
+    batch_size = engine_batch_size()
+    rows = []
+    for size in [int(value) for value in args.sizes.split(",")]:
+        rows.append((size, measure_size(args, size, runs, batch_size)))
+    print_comparison(args, rows, runs)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("--base-db", default="sci_bench_base")
+    parser.add_argument(
+        "--oca-base-db",
+        default="sci_bench_oca_base",
+        help="database with OCA's contract and the addon's dependencies, "
+        "without the addon (floor and OCA alone)",
+    )
     parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument(
+        "--runs",
+        default=",".join(run[0] for run in RUNS[:-1]),
+        help="comma-separated runs to time, among " + ", ".join(run[0] for run in RUNS),
+    )
     parser.add_argument(
         "--queue-job",
         metavar="WORKERS",
@@ -419,21 +680,26 @@ def main():
         "--post",
         action="store_true",
         help="end to end: invoices created and posted (engine with Post at "
-        "once; OCA's cron, then action_post)",
+        "once; OCA's cron, then action_post; the floor's action_post)",
     )
     parser.add_argument(
         "--oca-max",
         type=int,
         metavar="N",
-        help="time OCA only for sizes up to N (the engine alone above)",
+        help="time OCA only for sizes up to N (the engine and the floor alone above)",
     )
-    parser.add_argument("--run", choices=["sci", "oca"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--run",
+        choices=["floor", "floor_mail", "sci", "oca"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
 
     if args.run:
-        run_engine(args.db, args.run, post=args.post)
+        run_engine(args.db, args.run, post=args.post, batch_size=args.batch_size)
         return
     if args.queue_job or args.lock_hold:
         if args.queue_job:
@@ -441,90 +707,7 @@ def main():
         if args.lock_hold:
             main_lock_hold(args)
         return
-
-    rows = []
-    for size in [int(value) for value in args.sizes.split(",")]:
-        seeded = f"sci_bench_seed_{size}"
-        _copy_database(args.base_db, seeded)
-        started = time.perf_counter()
-        seed(seeded, size)
-        print(
-            f"seeded {size} contracts in {time.perf_counter() - started:.1f} s",
-            flush=True,
-        )
-        results = {}
-        engines = ("sci", "oca")
-        if args.oca_max is not None and size > args.oca_max:
-            engines = ("sci",)
-        for engine in engines:
-            target = f"sci_bench_{engine}_{size}"
-            _copy_database(seeded, target)
-            output = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "-c",
-                    args.config,
-                    "--run",
-                    engine,
-                    "--db",
-                    target,
-                    *(["--post"] if args.post else []),
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            results[engine] = json.loads(output.strip().splitlines()[-1])
-            _drop_database(target)
-        _drop_database(seeded)
-        rows.append((size, results))
-        print(
-            f"N={size}: "
-            + "; ".join(
-                f"{'engine' if name == 'sci' else 'OCA'} {r['invoices']} invoices "
-                f"({r['posted']} posted) in {r['seconds']} s "
-                f"({r['invoices'] / r['seconds']:.1f}/s, peak {r['peak_rss_mb']} MB)"
-                for name, r in results.items()
-            ),
-            flush=True,
-        )
-
-    print()
-    print(
-        ("End to end, invoices created and posted" if args.post else "Invoices created")
-        + " (engine: Create Contract Invoices; OCA: its cron"
-        + (" + action_post)" if args.post else ")")
-    )
-    print(
-        f"{'N':>6} | {'engine s':>8} | {'engine inv/s':>12} | {'engine MB':>9} | "
-        f"{'OCA s':>7} | {'OCA inv/s':>9} | {'OCA MB':>7} | {'ratio':>5}"
-    )
-    for size, results in rows:
-        sci, oca = results["sci"], results.get("oca")
-        sci_rate = sci["invoices"] / sci["seconds"]
-        if oca:
-            oca_rate = oca["invoices"] / oca["seconds"]
-            oca_cols = (
-                f"{oca['seconds']:>7} | {oca_rate:>9.1f} | {oca['peak_rss_mb']:>7} | "
-                f"{sci_rate / oca_rate:>5.2f}"
-            )
-        else:
-            oca_cols = f"{'-':>7} | {'-':>9} | {'-':>7} | {'-':>5}"
-        print(
-            f"{size:>6} | {sci['seconds']:>8} | {sci_rate:>12.1f} | "
-            f"{sci['peak_rss_mb']:>9} | {oca_cols}"
-        )
-    if len(rows) > 1:
-        (small, first), (large, last) = rows[-2], rows[-1]
-        line = (
-            f"engine time N={large} / N={small}: "
-            f"{last['sci']['seconds'] / first['sci']['seconds']:.2f}x "
-            f"(sizes {large / small:.2f}x)"
-        )
-        if "oca" in first and "oca" in last:
-            line += f"; OCA: {last['oca']['seconds'] / first['oca']['seconds']:.2f}x"
-        print(line)
+    main_compare(args)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,13 @@ import argparse
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 
 import benchmark_invoicing as bench
+
+# Helpers shared by the benchmark scripts (same folder).
+from bench_common import copy_database, drop_database, start_queue_job_server
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
@@ -108,16 +110,16 @@ def _run_and_time_other_posts(db_name, commit_per_batch):
 def main_lock_wait(args):
     size = int(args.sizes.split(",")[0])
     seeded = f"sci_bench_wait_seed_{size}"
-    bench._copy_database(args.base_db, seeded)
+    copy_database(args.base_db, seeded)
     bench.seed(seeded, size)
     for label, commit in (
         ("one transaction (before)", False),
         ("a commit per batch (now)", True),
     ):
         target = f"sci_bench_wait_{int(commit)}_{size}"
-        bench._copy_database(seeded, target)
+        copy_database(seeded, target)
         elapsed, batches, waits = _run_and_time_other_posts(target, commit)
-        bench._drop_database(target)
+        drop_database(target)
         print(
             f"{size} contracts posted, {label}: run {elapsed:.1f} s in {batches} "
             f"batches; another user posting an invoice in the same journal: "
@@ -125,52 +127,7 @@ def main_lock_wait(args):
             f"average {sum(waits) / max(len(waits), 1):.2f} s",
             flush=True,
         )
-    bench._drop_database(seeded)
-
-
-def _start_server(config, db_name, workers, log_path):
-    """An Odoo server with the job runner, in a process group of its own (so
-    that it can be killed whole). Returns (process, port)."""
-    port, gevent_port = bench._free_port(), bench._free_port()
-    env = dict(
-        os.environ,
-        ODOO_QUEUE_JOB_CHANNELS=(
-            f"root:{workers},root.service_contract_invoicing:{workers}"
-        ),
-    )
-    launcher = f"{log_path}.odoo-bin"
-    with open(launcher, "w") as script:
-        script.write(
-            "__import__('os').environ['TZ'] = 'UTC'\nimport odoo.cli\n\n"
-            "odoo.cli.main()\n"
-        )
-    with open(log_path, "a") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                launcher,
-                "-c",
-                config,
-                "-d",
-                db_name,
-                f"--db-filter=^{db_name}$",
-                "--http-port",
-                str(port),
-                f"--gevent-port={gevent_port}",
-                "--load=base,web,queue_job",
-                f"--workers={workers + 1}",
-                "--max-cron-threads=0",
-                "--limit-time-cpu=600",
-                "--limit-time-real=1200",
-                "--log-level=warn",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    bench._wait_http(port, server)
-    return server
+    drop_database(seeded)
 
 
 def _counts(registry, run_id):
@@ -213,32 +170,16 @@ def _print_counts(label, elapsed, counts):
 def main_kill_restart(args):
     size = int(args.sizes.split(",")[0])
     db_name = f"sci_bench_kill_{size}"
-    bench._copy_database(args.base_db, db_name)
+    copy_database(args.base_db, db_name)
     bench.seed(db_name, size)
     log_path = f"/tmp/{db_name}.log"
     registry = Registry(db_name)
-    server = _start_server(args.config, db_name, 2, log_path)
+    server = start_queue_job_server(args.config, db_name, 2, log_path, new_session=True)
     try:
         with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["ir.config_parameter"].set_param(
-                "service_contract_invoicing.background_threshold", "0"
-            )
-            today = fields.Date.context_today(env["res.partner"])
-            engine = env["service.contract.invoicing"]
-            contracts = env["contract.contract"].search(
-                engine._due_contracts_domain(today), order="id"
-            )
-            invoicing_run = env["contract.invoicing.run"]._start(
-                contracts,
-                trigger="cron",
-                posting_date=today,
-                invoice_to_date=today,
-                combine=True,
-            )
-            invoicing_run._execute(contracts)
-            cr.commit()
-            run_id = invoicing_run.id
+            run_id = bench.start_background_run(
+                api.Environment(cr, SUPERUSER_ID, {}), "cron"
+            ).id
         started = time.perf_counter()
         while _counts(registry, run_id)[0] < args.kill_at:
             if time.perf_counter() - started > args.timeout:
@@ -253,7 +194,7 @@ def main_kill_restart(args):
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    server = _start_server(args.config, db_name, 2, log_path)
+    server = start_queue_job_server(args.config, db_name, 2, log_path, new_session=True)
     restarted = time.perf_counter()
     try:
         while True:
@@ -271,7 +212,7 @@ def main_kill_restart(args):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
         odoo.sql_db.close_db(db_name)
-    bench._drop_database(db_name)
+    drop_database(db_name)
 
 
 def main():
