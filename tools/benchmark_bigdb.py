@@ -57,7 +57,7 @@ from datetime import date, datetime
 # Helpers shared by the benchmark scripts (same folder).
 from bench_common import copy_database as _copy_database
 from bench_common import copy_rows as _copy_rows
-from bench_common import copy_sales_history, peak_rss_mb
+from bench_common import copy_sales_history, make_delivered_orders, peak_rss_mb
 from bench_common import drop_database as _drop_database
 from bench_common import max_id as _max_id
 from bench_common import renamed as _renamed
@@ -123,40 +123,14 @@ def seed_history(db_name, scale, customers_only=False):
             cr.commit()
             _log(f"seeded {customers_count} customers")
             return {"customers": customers_count}
-        products = env["product.product"].create(
-            [
-                {
-                    "name": f"Bigdb Widget {i}",
-                    "type": "consu",
-                    "is_storable": True,
-                    "invoice_policy": "delivery",
-                    "list_price": 10.0 + i,
-                }
-                for i in range(LINES_PER_ORDER)
-            ]
+        __, orders = make_delivered_orders(
+            env,
+            warehouse,
+            customers[:TEMPLATE_ORDERS],
+            LINES_PER_ORDER,
+            "Bigdb Widget",
+            10_000_000.0,
         )
-        for product in products:
-            env["stock.quant"]._update_available_quantity(
-                product, warehouse.lot_stock_id, 10_000_000.0
-            )
-        orders = env["sale.order"].create(
-            [
-                {
-                    "partner_id": customers[i].id,
-                    "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": 3})
-                        for product in products
-                    ],
-                }
-                for i in range(TEMPLATE_ORDERS)
-            ]
-        )
-        orders.action_confirm()
-        for picking in orders.picking_ids:
-            for move in picking.move_ids:
-                move.quantity = move.product_uom_qty
-                move.picked = True
-            picking.button_validate()
         open_order = orders[-1]
         (orders - open_order)._create_invoices().action_post()
         env.flush_all()
