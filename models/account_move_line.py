@@ -149,17 +149,25 @@ class AccountMoveLine(models.Model):
         return res
 
     def _sci_detail_summaries(self):
-        """{contract detail note of ``self``: the product line above it}: the
-        line whose amount it is part of, as the customer reads the invoice
-        (the nearest product line before it, by sequence)."""
+        """{contract detail note of ``self``: the line above it carrying its
+        amount}: as the customer reads the invoice, the nearest line before
+        it (by sequence) with an amount and no contract line of its own,
+        within the same section: a line of another contract, a section or a
+        shipment line in between ends the block."""
         summaries = {}
         for move in self.move_id:
             summary = self.browse()
             for line in move.invoice_line_ids.sorted(lambda ln: (ln.sequence, ln.id)):
-                if line.display_type == "product":
-                    summary = line
-                elif line.sci_is_contract_detail and summary:
-                    summaries[line] = summary
+                if line.sci_is_contract_detail:
+                    if summary:
+                        summaries[line] = summary
+                elif line.display_type == "product":
+                    carries = not line.contract_line_id and not (
+                        line._sci_is_shipment_line()
+                    )
+                    summary = line if carries else self.browse()
+                elif line.display_type == "line_section":
+                    summary = self.browse()
         return {line: summaries[line] for line in self if line in summaries}
 
     def _sci_detail_amounts(self):

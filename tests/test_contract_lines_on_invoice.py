@@ -393,3 +393,17 @@ class TestContractLinesOnInvoice(ServiceContractCommon):
             contract.contract_line_ids.mapped("last_date_invoiced"),
             [False, False, date(2026, 1, 31)],
         )
+
+    def test_notes_never_lean_on_another_contracts_line(self):
+        """Combined with a contract showing its lines, notes left without
+        their line are refused, not counted under the other contract's."""
+        detailed = self._three_lines(combine_invoices=True)
+        summed = self._three_lines(
+            combine_invoices=True, sci_contract_lines_on_invoice=False
+        )
+        invoice = self._invoice(detailed | summed, date(2026, 1, 1), post=False)
+        invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product" and not line.contract_line_id
+        ).unlink()
+        with self.assertRaisesRegex(UserError, "no invoice line above it"):
+            invoice.action_post()
