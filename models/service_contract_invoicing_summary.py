@@ -43,7 +43,9 @@ class ServiceContractInvoicing(models.AbstractModel):
             details = groups[key]
             amounts = [self._detail_amount(vals, currency) for vals in details]
             result.append(
-                self._prepare_summary_line_values(contract, key, sum(amounts), details)
+                self._prepare_summary_line_values(
+                    contract, key, currency.round(sum(amounts)), details
+                )
             )
             result += [
                 self._prepare_detail_note_values(line_vals, amount)
