@@ -1,3 +1,4 @@
+from . import service_append_only_mixin
 from . import account_move
 from . import account_move_line
 from . import contract_contract

@@ -14,9 +14,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from .trusted_context import Trusted, trusted_option
+from .trusted_context import Trusted
 
 # The option of the addon's own logging (_sci_log), as the ledger's: a
 # Trusted value, which no JSON-RPC client can make.
@@ -72,6 +71,8 @@ def logged_write(records):
 
 class ServiceContractChangeLog(models.Model):
     _name = "service.contract.change.log"
+    _inherit = ["service.append.only.mixin"]
+    _sci_write_key = LOG_WRITE_KEY
     _description = "Contract Change Log"
     _order = "change_date desc, id desc"
     _rec_name = "contract_id"
@@ -121,29 +122,13 @@ class ServiceContractChangeLog(models.Model):
         string="Date and Time", required=True, readonly=True, index=True
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._sci_check_logging()
-        return super().create(vals_list)
+    # === Append only (service.append.only.mixin) ===
 
-    def write(self, vals):
-        self._sci_check_logging()
-        return super().write(vals)
-
-    def unlink(self):
-        self._sci_check_logging()
-        return super().unlink()
-
-    def _sci_check_logging(self):
-        """Rows are only written by the addon's logging, and never changed
-        nor deleted: not by hand, not by an administrator, not by RPC."""
-        if not trusted_option(self.env, LOG_WRITE_KEY):
-            raise UserError(
-                self.env._(
-                    "The contract change log is written when service contracts "
-                    "change; its rows cannot be created, changed or deleted."
-                )
-            )
+    def _sci_append_only_message(self):
+        return self.env._(
+            "The contract change log is written when service contracts "
+            "change; its rows cannot be created, changed or deleted."
+        )
 
     @api.model
     def _sci_log(self, vals_list):

@@ -13,11 +13,10 @@ point to the invoice entries they credit.
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare
 
-from .trusted_context import Trusted, trusted_option
+from .trusted_context import Trusted
 
 # Context key allowing the ledger's own code to create entries and flag them
 # reversed. Nothing else may create, change or delete an entry.
@@ -68,6 +67,8 @@ ENTRY_NUMBER_SEQUENCE = "service_ledger_entry_number_seq"
 
 class ServiceLedgerEntry(models.Model):
     _name = "service.ledger.entry"
+    _inherit = ["service.append.only.mixin"]
+    _sci_write_key = LEDGER_WRITE_KEY
     _description = "Service Ledger Entry"
     _order = "date desc, id desc"
 
@@ -382,11 +383,21 @@ class ServiceLedgerEntry(models.Model):
                 row["__domain"] = expression.AND([row["__domain"], result["__domain"]])
         return None
 
-    # === Append only ===
+    # === Append only (service.append.only.mixin) ===
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._sci_check_internal()
+    def _sci_append_only_message(self):
+        return self.env._(
+            "Service ledger entries are created when invoices and credit "
+            "notes are posted and shipments consumed; they cannot be "
+            "created, changed or deleted by hand. Reset the invoice to "
+            "draft or issue a credit note to correct them."
+        )
+
+    @api.model
+    def _sci_create(self, vals_list):
+        """Create the entries of one posting, all at once."""
+        if not vals_list:
+            return self.browse()
         # The numbers of the whole batch in one query.
         self.env.cr.execute(
             SQL(
@@ -395,37 +406,10 @@ class ServiceLedgerEntry(models.Model):
                 len(vals_list),
             )
         )
-        numbers = [row[0] for row in self.env.cr.fetchall()]
         vals_list = [
             dict(vals, entry_number=number)
-            for vals, number in zip(vals_list, numbers, strict=True)
+            for vals, (number,) in zip(vals_list, self.env.cr.fetchall(), strict=True)
         ]
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._sci_check_internal()
-        return super().write(vals)
-
-    def unlink(self):
-        self._sci_check_internal()
-        return super().unlink()
-
-    def _sci_check_internal(self):
-        if not trusted_option(self.env, LEDGER_WRITE_KEY):
-            raise UserError(
-                self.env._(
-                    "Service ledger entries are created when invoices and credit "
-                    "notes are posted and shipments consumed; they cannot be "
-                    "created, changed or deleted by hand. Reset the invoice to "
-                    "draft or issue a credit note to correct them."
-                )
-            )
-
-    @api.model
-    def _sci_create(self, vals_list):
-        """Create the entries of one posting, all at once."""
-        if not vals_list:
-            return self.browse()
         # Entries are written by whoever posts an invoice or consumes a
         # shipment, and users may only read them: the ledger writes itself.
         entries = (

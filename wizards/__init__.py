@@ -1,3 +1,4 @@
+from . import service_contract_filter_mixin
 from . import contract_invoice_create
 from . import contract_revenue_post
 from . import shipment_line_select

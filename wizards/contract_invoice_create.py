@@ -7,19 +7,9 @@ from odoo.tools import format_date
 
 class ContractInvoiceCreate(models.TransientModel):
     _name = "contract.invoice.create"
+    _inherit = ["service.contract.filter.mixin"]
     _description = "Create Contract Invoices"
 
-    partner_ids = fields.Many2many(
-        comodel_name="res.partner",
-        string="Customers",
-        help="Only contracts of these customers (and their contacts).",
-    )
-    contract_ids = fields.Many2many(
-        comodel_name="contract.contract",
-        string="Contracts",
-        domain="[('contract_type', '=', 'sale'), ('is_service_contract', '=', True)]",
-    )
-    tag_ids = fields.Many2many(comodel_name="contract.tag", string="Contract Tags")
     user_ids = fields.Many2many(comodel_name="res.users", string="Salespeople")
     company_ids = fields.Many2many(
         comodel_name="res.company",
@@ -168,15 +158,11 @@ class ContractInvoiceCreate(models.TransientModel):
         """Contracts the filters select, whatever their next invoice date."""
         self.ensure_one()
         companies = self.company_ids or self.env.companies
-        domain = self.env["contract.contract"]._sci_service_domain() + [
-            ("company_id", "in", companies.ids),
-        ]
-        if self.partner_ids:
-            domain.append(("partner_id", "child_of", self.partner_ids.ids))
-        if self.contract_ids:
-            domain.append(("id", "in", self.contract_ids.ids))
-        if self.tag_ids:
-            domain.append(("tag_ids", "in", self.tag_ids.ids))
+        domain = (
+            self.env["contract.contract"]._sci_service_domain()
+            + [("company_id", "in", companies.ids)]
+            + self._sci_filter_domain()
+        )
         if self.user_ids:
             domain.append(("user_id", "in", self.user_ids.ids))
         return domain

@@ -11,6 +11,7 @@ class ContractPriceUpdate(models.TransientModel):
     multiplied by one percentage."""
 
     _name = "contract.price.update"
+    _inherit = ["service.contract.filter.mixin"]
     _description = "Update Contract Prices"
 
     update_to_date = fields.Date(
@@ -27,17 +28,6 @@ class ContractPriceUpdate(models.TransientModel):
         help="Each unit price is multiplied by (1 + this / 100), rounded to the "
         "Product Price precision. Negative: prices go down.",
     )
-    partner_ids = fields.Many2many(
-        comodel_name="res.partner",
-        string="Customers",
-        help="Only contracts of these customers (and their contacts).",
-    )
-    contract_ids = fields.Many2many(
-        comodel_name="contract.contract",
-        string="Contracts",
-        domain="[('contract_type', '=', 'sale'), ('is_service_contract', '=', True)]",
-    )
-    tag_ids = fields.Many2many(comodel_name="contract.tag", string="Contract Tags")
     state = fields.Selection(
         selection=[("draft", "Draft"), ("done", "Done")],
         default="draft",
@@ -59,18 +49,15 @@ class ContractPriceUpdate(models.TransientModel):
         """Service contracts the filters select whose next price update date
         is on or before the Update-to Date."""
         self.ensure_one()
-        domain = self.env["contract.contract"]._sci_service_domain() + [
-            ("company_id", "in", self.env.companies.ids),
-            ("sci_next_price_update_date", "!=", False),
-            ("sci_next_price_update_date", "<=", self.update_to_date),
-        ]
-        if self.partner_ids:
-            domain.append(("partner_id", "child_of", self.partner_ids.ids))
-        if self.contract_ids:
-            domain.append(("id", "in", self.contract_ids.ids))
-        if self.tag_ids:
-            domain.append(("tag_ids", "in", self.tag_ids.ids))
-        return domain
+        return (
+            self.env["contract.contract"]._sci_service_domain()
+            + [
+                ("company_id", "in", self.env.companies.ids),
+                ("sci_next_price_update_date", "!=", False),
+                ("sci_next_price_update_date", "<=", self.update_to_date),
+            ]
+            + self._sci_filter_domain()
+        )
 
     def _check_percent(self):
         self.ensure_one()
