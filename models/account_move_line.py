@@ -6,6 +6,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .amounts import split_amount
 from .trusted_context import Trusted, trusted_option
 
 # Fields recording what an invoice line invoices for the addon: written when
@@ -23,19 +24,6 @@ BOOKKEEPING_FIELDS = {
     "sci_detail_discount",
     "sci_detail_amount",
 }
-
-
-def split_amount(total, weights, currency):
-    """``total`` split in proportion of ``weights``, each part rounded to
-    ``currency``, the difference on the last part: the parts add up to
-    ``total`` exactly. Equal parts when every weight is zero."""
-    if not weights:
-        return []
-    weight_total = sum(weights)
-    if not weight_total:
-        weights, weight_total = [1.0] * len(weights), float(len(weights))
-    parts = [currency.round(total * weight / weight_total) for weight in weights[:-1]]
-    return parts + [currency.round(total - sum(parts))]
 
 
 class AccountMoveLine(models.Model):
@@ -162,10 +150,8 @@ class AccountMoveLine(models.Model):
                     if summary:
                         summaries[line] = summary
                 elif line.display_type == "product":
-                    carries = not line.contract_line_id and not (
-                        line._sci_is_shipment_line()
-                    )
-                    summary = line if carries else self.browse()
+                    own = line.contract_line_id or line._sci_is_shipment_line()
+                    summary = self.browse() if own else line
                 elif line.display_type == "line_section":
                     summary = self.browse()
         return {line: summaries[line] for line in self if line in summaries}
@@ -174,8 +160,8 @@ class AccountMoveLine(models.Model):
         """{contract detail note of ``self``: (subtotal, balance)}: the
         subtotal and balance of the line above it, split between its notes in
         proportion of their amounts, the cents left on the last note: the
-        notes of a line add up to it exactly. A note without a line above
-        gets its own amount, converted at the invoice's rate."""
+        notes of a line add up to it exactly. (Posting refuses a note without
+        such a line: see account.move._sci_check_contract_details.)"""
         summaries = self.move_id.invoice_line_ids._sci_detail_summaries()
         notes_of = defaultdict(list)
         for note, summary in summaries.items():
@@ -194,17 +180,6 @@ class AccountMoveLine(models.Model):
             )
             for note, subtotal, balance in zip(notes, subtotals, balances, strict=True):
                 result[note] = (subtotal, balance)
-        for note in self.filtered("sci_is_contract_detail"):
-            if note not in summaries:
-                move = note.move_id
-                sign = -1 if move.move_type == "out_invoice" else 1
-                balance = note.currency_id._convert(
-                    note.sci_detail_amount,
-                    note.company_currency_id,
-                    note.company_id,
-                    move.invoice_date or move.date,
-                )
-                result[note] = (note.sci_detail_amount, sign * balance)
         return {line: result[line] for line in self if line in result}
 
     def _sci_is_shipment_line(self):
@@ -304,7 +279,7 @@ class AccountMoveLine(models.Model):
         moves = []
         for copy in copies.filtered(
             lambda line: line.contract_line_id and not line.sci_period_start
-        ).sorted(lambda ln: (ln.sequence, ln.id)):
+        ).sorted(lambda line: (line.sequence, line.id)):
             candidates = sources.get((copy.contract_line_id, copy.name))
             if candidates:
                 source = candidates.pop(0)

@@ -26,7 +26,7 @@ class ContractContract(models.Model):
         """Whether this contract's invoices show a line per contract line
         (Contract Lines on Invoice); OCA's other contracts always do."""
         self.ensure_one()
-        return self.sci_contract_lines_on_invoice or not (self._sci_service_contracts())
+        return self.sci_contract_lines_on_invoice or not self._sci_service_contracts()
 
     def _compute_sci_has_period_gaps(self):
         gaps = self.env["service.contract.invoicing"]._period_gaps(

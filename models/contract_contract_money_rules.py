@@ -11,6 +11,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
+from .amounts import split_amount
 from .contract_contract import (
     PERIODS_PER_YEAR,
     RULE_PERIODS_PER_YEAR,
@@ -91,12 +92,9 @@ class ContractContract(models.Model):
         shares always add up to the period amount."""
         currency = self.currency_id
         weights = [line.price_subtotal for line in lines]
-        total = sum(weights)
-        if not currency.compare_amounts(total, 0.0) > 0:
-            weights, total = [1.0] * len(lines), float(len(lines))
-        shares = [currency.round(per_period * w / total) for w in weights[:-1]]
-        shares.append(currency.round(per_period - sum(shares)))
-        return shares
+        if not currency.compare_amounts(sum(weights), 0.0) > 0:
+            weights = [1.0] * len(lines)
+        return split_amount(per_period, weights, currency)
 
     def action_spread_annual_amount(self):
         self._sci_check_manager()

@@ -27,6 +27,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, split_every
 
+from .amounts import split_amount
 from .service_contract_invoicing import may_commit
 from .trusted_context import Trusted, trusted_option
 
@@ -206,17 +207,9 @@ class ContractRevenueSchedule(models.Model):
                 (day.replace(day=1), Fraction((last - day).days + 1, days_in_month))
             )
             day = last + relativedelta(days=1)
-        total = sum(weight for __, weight in weights)
-        shares = []
-        for month, weight in weights[:-1]:
-            shares.append((month, currency.round(float(amount * weight / total))))
-        shares.append(
-            (
-                weights[-1][0],
-                currency.round(amount - sum(share for __, share in shares)),
-            )
-        )
-        return shares
+        months = [month for month, __ in weights]
+        shares = split_amount(amount, [weight for __, weight in weights], currency)
+        return list(zip(months, shares, strict=True))
 
     @api.model
     def _sci_recognition_date(self, month, move_date):
@@ -345,17 +338,8 @@ class ContractRevenueSchedule(models.Model):
             row: row.amount + sum(row.credit_ids.mapped("amount")) for row in rows
         }
         live = [row for row in rows if not currency.is_zero(remaining[row])]
-        total = sum(remaining[row] for row in live)
-        shares = {}
-        credited = 0.0
-        for index, row in enumerate(live):
-            if index == len(live) - 1:
-                share = currency.round(line.balance - credited)
-            else:
-                share = currency.round(line.balance * remaining[row] / total)
-            credited += share
-            shares[row] = share
-        return self._sci_create_credit_rows(line, shares)
+        shares = split_amount(line.balance, [remaining[row] for row in live], currency)
+        return self._sci_create_credit_rows(line, dict(zip(live, shares, strict=True)))
 
     def _sci_create_credit_rows(self, line, shares):
         """Rows crediting each schedule row of ``shares`` by its share of the
